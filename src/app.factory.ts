@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { RoutedRequest } from './common/logging/logging.module';
+import { buildOpenApiDocument, DOCS_JSON_PATH, DOCS_PATH, serveOpenApiDocument } from './common/openapi/openapi';
+import { parseTrustProxy } from './config/app.config';
+import { environment } from './config/environment';
+
+export const API_PREFIX = 'api';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/**
+ * Builds the whole HTTP application, ready to listen: used by main.ts and by the end-to-end
+ * tests, so that the tests run exactly what production runs. Throws ConfigValidationError on a
+ * bad setting.
+ */
+export async function createApp(): Promise<NestFastifyApplication> {
+  const settings = environment();
+  const adapter = new FastifyAdapter({
+    bodyLimit: settings.BODY_LIMIT_BYTES,
+    trustProxy: parseTrustProxy(settings.TRUST_PROXY),
+    // While closing, requests on kept-alive connections answer 503 instead of hanging.
+    return503OnClosing: true,
+    // A caller's X-Request-Id is kept when it looks like one; otherwise a new UUID.
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+  });
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    // The route pattern for the one-line-per-request log, and the id for the caller.
+    (request.raw as RoutedRequest).routePattern = request.routeOptions.url;
+    void reply.header('X-Request-Id', request.id);
+    done();
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        // Served over plain HTTP on a developer's machine: do not force https for the docs' assets.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      validationError: { target: false, value: false },
+    }),
+  );
+  app.useGlobalFilters(new AllExceptionsFilter());
+  serveOpenApiDocument(app, buildOpenApiDocument(app));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+export const DOCS_PATHS = { ui: `/${DOCS_PATH}`, json: `/${DOCS_JSON_PATH}` };

@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { LoggingModule } from './common/logging/logging.module';
+import { appConfig } from './config/app.config';
+import { authConfig } from './config/auth.config';
+import { bootstrapConfig } from './config/bootstrap.config';
+import { databaseConfig } from './config/database.config';
+import { environment } from './config/environment';
+import { loggingConfig } from './config/logging.config';
+import { DatabaseModule } from './database/database.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { OrganisationsModule } from './modules/organisations/organisations.module';
+import { PersonalAccessTokensModule } from './modules/personal-access-tokens/personal-access-tokens.module';
+import { ProjectsModule } from './modules/projects/projects.module';
+import { ProvisioningModule } from './modules/provisioning/provisioning.module';
+import { UsersModule } from './modules/users/users.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      // `.env` is loaded by src/config/load-env-file before anything else; validation is here.
+      ignoreEnvFile: true,
+      validate: (env) => environment(env),
+      load: [appConfig, authConfig, bootstrapConfig, databaseConfig, loggingConfig],
+    }),
+    EventEmitterModule.forRoot(),
+    LoggingModule,
+    DatabaseModule,
+    AuthModule,
+    HealthModule,
+    OrganisationsModule,
+    UsersModule,
+    ProjectsModule,
+    PersonalAccessTokensModule,
+    ProvisioningModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,72 @@
+import { Type as TransformType } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+
+export const MAX_PAGE_SIZE = 100;
+
+export class PaginationQueryDto {
+  /** Page number, from 1 */
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page: number = 1;
+
+  /** Items per page, at most 100 */
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  perPage: number = 20;
+}
+
+export class PaginateDto {
+  /** The current page number */
+  current: number;
+
+  /** 1-based position of the first item on this page (0 when the page is empty) */
+  from: number;
+
+  /** 1-based position of the last item on this page (0 when the page is empty) */
+  to: number;
+
+  /** Total number of items across all pages */
+  total: number;
+
+  /** Items per page */
+  pageSize: number;
+}
+
+export interface Page<T> {
+  results: T[];
+  paginate: PaginateDto;
+}
+
+export function toPage<T>(results: T[], total: number, query: PaginationQueryDto): Page<T> {
+  const offset = (query.page - 1) * query.perPage;
+  return {
+    results,
+    paginate: {
+      current: query.page,
+      from: results.length > 0 ? offset + 1 : 0,
+      to: results.length > 0 ? offset + results.length : 0,
+      total,
+      pageSize: query.perPage,
+    },
+  };
+}
+
+/** The OpenAPI shape of a page of `itemType`. */
+export function PageDto<T>(itemType: new () => T, name: string) {
+  class PageOf implements Page<T> {
+    @ApiProperty({ type: [itemType], description: 'The items on this page' })
+    results: T[];
+
+    @ApiProperty({ type: PaginateDto, description: 'Where this page sits in the whole list' })
+    paginate: PaginateDto;
+  }
+  Object.defineProperty(PageOf, 'name', { value: name });
+  return PageOf;
+}

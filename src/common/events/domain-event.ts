@@ -1,0 +1,38 @@
+/**
+ * Domain events that the core modules emit after a change has been committed, through
+ * @nestjs/event-emitter. Other modules (the audit log, caches, an enterprise team's own) listen
+ * with `@OnEvent(DomainEvents.TokenCreated)` and never need to touch the emitting module.
+ */
+export const DomainEvents = {
+  TokenCreated: 'token.created',
+  TokenRegenerated: 'token.regenerated',
+  TokenDeleted: 'token.deleted',
+  UserCreated: 'user.created',
+  UserUpdated: 'user.updated',
+  ProjectCreated: 'project.created',
+  ProjectUpdated: 'project.updated',
+  ProjectDeleted: 'project.deleted',
+  /** A secret that a regenerate replaced was presented: it may have leaked. */
+  ReplacedSecretUsed: 'auth.replaced-secret-used',
+} as const;
+
+export type DomainEventName = (typeof DomainEvents)[keyof typeof DomainEvents];
+
+/** Who caused a change. All null for the command-line tool and other non-HTTP callers. */
+export interface EventActor {
+  userId: string | null;
+  tokenId: string | null;
+  ip: string | null;
+}
+
+export const SYSTEM_ACTOR: EventActor = Object.freeze({ userId: null, tokenId: null, ip: null });
+
+export interface DomainEvent {
+  name: DomainEventName;
+  organisationId: string;
+  actor: EventActor;
+  targetType: 'token' | 'user' | 'project';
+  targetId: string;
+  /** A small JSON object of what changed. Never a secret or a secret's hash. */
+  details: Record<string, unknown>;
+}

@@ -1,0 +1,38 @@
+import { Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { databaseConfig, DatabaseConfig } from '../config/database.config';
+import { withStartupLock } from './startup-lock';
+import { buildTypeOrmOptions } from './typeorm-options';
+
+/**
+ * The database connection. Entities come from each module's TypeOrmModule.forFeature
+ * (autoLoadEntities); migrations from each module's `migrations/<kind>/` folder, run on start-up
+ * unless DATABASE_MIGRATIONS_RUN=false.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      useFactory: (config: DatabaseConfig) => ({
+        ...buildTypeOrmOptions(config),
+        autoLoadEntities: true,
+        // Fail fast at start-up instead of retrying for half a minute.
+        retryAttempts: 0,
+      }),
+      dataSourceFactory: async (options?: DataSourceOptions) => {
+        const dataSource = await new DataSource(options!).initialize();
+        if (databaseConfig().migrationsRun) {
+          const applied = await withStartupLock(dataSource, () =>
+            dataSource.runMigrations({ transaction: 'each' }),
+          );
+          if (applied.length > 0) {
+            new Logger('Database').log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+          }
+        }
+        return dataSource;
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config/database.config';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/** The compiled (dist/) or source (src/) root, so that globs work from both. */
+const sourceRoot = join(__dirname, '..');
+
+/** Every module keeps its migrations in `migrations/<database kind>/` beside its code. */
+export function migrationGlobs(kind: DatabaseConfig['kind']): string[] {
+  return [join(sourceRoot, '**', 'migrations', kind, '*.{ts,js}').replace(/\\/g, '/')];
+}
+
+export function entityGlobs(): string[] {
+  return [join(sourceRoot, '**', '*.entity.{ts,js}').replace(/\\/g, '/')];
+}
+
+/**
+ * The one place that turns database settings into TypeORM options, for the Nest module and for the
+ * TypeORM CLI data source (ormconfig.ts). Migrations are run by the caller, never synchronize.
+ */
+export function buildTypeOrmOptions(config: DatabaseConfig): DataSourceOptions {
+  const common = {
+    synchronize: false,
+    migrationsRun: false,
+    migrations: migrationGlobs(config.kind),
+    migrationsTableName: 'migrations',
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: config.logging ? ('all' as const) : (['error', 'warn'] as ('error' | 'warn')[]),
+  };
+  if (config.kind === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.url,
+      applicationName: 'pat-service',
+      extra: {
+        max: config.poolSize,
+        connectionTimeoutMillis: 5_000,
+        idleTimeoutMillis: 30_000,
+        // A query that hangs (a dead connection, a lock) must not hold a request forever.
+        query_timeout: 15_000,
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: config.sqlitePath,
+    // TypeORM creates the file's folder. WAL lets the command-line tool write while the server
+    // reads; `timeout` makes a writer wait for the other instead of failing at once.
+    enableWAL: config.sqlitePath !== ':memory:',
+    timeout: 5_000,
+  };
+}

@@ -1,0 +1,73 @@
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AccessRule } from '../access-rule';
+import { ACCESS_RULE_KEY, IS_PUBLIC_KEY } from '../access-metadata';
+import { AdminGuard } from '../guards/access.guards';
+import { Permission } from '../permissions';
+import { UserType } from '../../users/entities/user.entity';
+import { ErrorResponseDto } from '../../../common/dto/error-response.dto';
+
+
+/** Opts a route out of authentication (health, docs). */
+export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
+
+function withRule(rule: AccessRule, forbidden?: string) {
+  const decorators: (ClassDecorator & MethodDecorator)[] = [
+    SetMetadata(ACCESS_RULE_KEY, rule),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({
+      description: 'No token, or an unknown, malformed, expired or deleted one, or its user is not active',
+      type: ErrorResponseDto,
+    }),
+    ApiTooManyRequestsResponse({
+      description: 'Too many failed authentications from this address; see Retry-After',
+      type: ErrorResponseDto,
+    }),
+  ];
+  if (forbidden) decorators.push(ApiForbiddenResponse({ description: forbidden, type: ErrorResponseDto }));
+  return applyDecorators(...decorators);
+}
+
+/** Any valid token. */
+export const Authenticated = () => withRule({ kind: 'authenticated' });
+
+/** The admin rule: an active owner/admin user with an `owner` token on all projects. */
+export const AdminOnly = () =>
+  applyDecorators(
+    withRule(
+      { kind: 'admin' },
+      'The caller is not an admin (an active owner or admin user using an owner token on all projects)',
+    ),
+    UseGuards(AdminGuard),
+  );
+
+export interface PermissionOptions {
+  /** The route parameter with the project id the token must be scoped to. */
+  project?: string;
+  /** The token must be usable on all projects. */
+  allProjects?: boolean;
+  /** The token's user must be of one of these types. */
+  userTypes?: readonly UserType[];
+}
+
+/** The token must grant `permission` (directly or through `owner` or its family). */
+export const RequirePermissions = (permission: Permission, options: PermissionOptions = {}) =>
+  withRule(
+    {
+      kind: 'permission',
+      permission,
+      projectParam: options.project,
+      allProjects: options.allProjects,
+      userTypes: options.userTypes,
+    },
+    `The token lacks the ${permission} permission${options.project ? ' on this project' : ''}`,
+  );
+
+/** Any permission on the project in `param` (read access). */
+export const RequireProjectAccess = (param: string) =>
+  withRule({ kind: 'permission', projectParam: param }, 'The token is not scoped to this project');

@@ -1,0 +1,38 @@
+import { Permission } from './permissions';
+import { UserStatus, UserType } from '../users/entities/user.entity';
+
+/** The caller's user, as loaded with the token on authentication. */
+export interface AuthenticatedUser {
+  id: string;
+  organisationId: string;
+  email: string;
+  type: UserType;
+  status: UserStatus;
+  isService: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The token the caller presented. Never carries the secret or its hash. */
+export interface AuthenticatedToken {
+  id: string;
+  permissions: readonly Permission[];
+  /** grantMask(permissions), computed once when the principal is loaded. */
+  permissionMask: number;
+  allProjects: boolean;
+  projectIds: ReadonlySet<string>;
+  expiresAt: Date | null;
+}
+
+export interface Principal {
+  user: AuthenticatedUser;
+  token: AuthenticatedToken;
+}
+
+/** Looks a bearer secret up. Provided by the personal-access-tokens module. */
+export abstract class PrincipalResolver {
+  /** The principal the secret authenticates now, or null (unknown, expired, deleted, disabled). */
+  abstract resolve(secret: string, ip: string): Promise<Principal | null>;
+}

@@ -1,0 +1,75 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PERMISSIONS, Permission } from '../../auth/permissions';
+import { ProjectResponseDto } from '../../projects/dto/project-response.dto';
+import { UserResponseDto } from '../../users/dto/user-response.dto';
+
+/** Personal access token details. Never carries the secret. */
+export class TokenResponseDto {
+  /** Unique identifier of the personal access token */
+  @ApiProperty({ format: 'uuid', example: '3c90c3cc-0d44-4b50-8888-8dd25736052a' })
+  id: string;
+
+  /** Description or note for the token */
+  @ApiProperty({ example: 'Deploy pipeline' })
+  note: string;
+
+  /** List of permissions granted to this token */
+  @ApiProperty({ enum: PERMISSIONS, enumName: 'Permission', isArray: true, example: ['owner'] })
+  permissions: Permission[];
+
+  /** Whether the token has access to all projects */
+  allProjects: boolean;
+
+  /** List of projects the token has access to */
+  @ApiProperty({ type: [ProjectResponseDto] })
+  projects: ProjectResponseDto[];
+
+  /** User who owns the token */
+  @ApiProperty({ type: UserResponseDto })
+  user: UserResponseDto;
+
+  /** Timestamp when the token was created */
+  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  createdAt: string;
+
+  /** Timestamp when the token was last updated */
+  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  updatedAt: string;
+
+  /** Timestamp when the token expires, null if indefinite */
+  @ApiProperty({ type: String, nullable: true, required: false, example: '2026-12-27T20:00:00.000Z' })
+  expiresAt: string | null;
+
+  /** Timestamp of the token's last use (recorded at most once a minute), null if never used */
+  @ApiProperty({ type: String, nullable: true, example: null })
+  lastUsedAt: string | null;
+
+  /** Client address of the token's last use, null if never used */
+  @ApiProperty({ type: String, nullable: true, example: null })
+  lastUsedIp: string | null;
+
+  /** The secret's last four characters, to tell tokens apart; not enough to use it */
+  @ApiProperty({ example: 'x9Qa' })
+  secretHint: string;
+}
+
+/** A token with its secret: answered once, by create and by regenerate. */
+export class CreatedTokenResponseDto extends TokenResponseDto {
+  /** The secret, shown this once: send it as `Authorization: Bearer <token>` */
+  @ApiProperty({ example: 'opat_6Zm1yUjQ3d0h4VnBtS2JHa0x0RnN1YlpJd1h0TmhS0Mb3Qz' })
+  token: string;
+}
+
+export const LOOKUP_STATUSES = ['active', 'expired', 'replaced'] as const;
+export type LookupStatus = (typeof LOOKUP_STATUSES)[number];
+
+/** Which token a leaked secret belongs to. */
+export class TokenLookupResponseDto {
+  /** `active`: the secret works; `expired`: it no longer does; `replaced`: a regenerate replaced it */
+  @ApiProperty({ enum: LOOKUP_STATUSES, enumName: 'TokenLookupStatus' })
+  status: LookupStatus;
+
+  /** The token the secret belongs (or belonged) to, with its owner */
+  @ApiProperty({ type: TokenResponseDto })
+  token: TokenResponseDto;
+}

@@ -1,0 +1,61 @@
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  JoinTable,
+  ManyToMany,
+  ManyToOne,
+  Relation,
+} from 'typeorm';
+import { BaseEntity } from '../../../database/base.entity';
+import { jsonColumnType, timestampColumnType } from '../../../database/column-types';
+import { Permission } from '../../auth/permissions';
+import { Project } from '../../projects/entities/project.entity';
+import { User } from '../../users/entities/user.entity';
+
+@Entity('personal_access_tokens')
+export class PersonalAccessToken extends BaseEntity {
+  @ManyToOne(() => User, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn()
+  user?: Relation<User>;
+
+  @Index('personal_access_tokens_user_id_index')
+  @Column({ type: 'uuid' })
+  userId: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  note: string;
+
+  @Column({ type: jsonColumnType })
+  permissions: Permission[];
+
+  @Column({ type: 'boolean', default: false })
+  allProjects: boolean;
+
+  @ManyToMany(() => Project, { onDelete: 'CASCADE' })
+  @JoinTable({
+    name: 'personal_access_token_projects',
+    joinColumn: { name: 'token_id' },
+    inverseJoinColumn: { name: 'project_id' },
+  })
+  projects?: Relation<Project>[];
+
+  /** HMAC-SHA256 of the secret under the server's pepper, hex. The secret itself is never kept. */
+  @Index('personal_access_tokens_secret_hash_unique', { unique: true })
+  @Column({ type: 'varchar', length: 64 })
+  secretHash: string;
+
+  /** The secret's last four characters: enough to tell tokens apart in a list, useless to an attacker. */
+  @Column({ type: 'varchar', length: 4 })
+  secretHint: string;
+
+  @Column({ type: timestampColumnType, nullable: true })
+  expiresAt: Date | null;
+
+  @Column({ type: timestampColumnType, nullable: true })
+  lastUsedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 45, nullable: true })
+  lastUsedIp: string | null;
+}

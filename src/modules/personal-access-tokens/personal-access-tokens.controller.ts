@@ -1,0 +1,126 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { EventActor } from '../../common/events/domain-event';
+import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
+import { AdminOnly, Authenticated } from '../auth/decorators/access.decorators';
+import { CurrentActor, CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import { Principal } from '../auth/principal';
+import { CreateTokenDto, LookupTokenDto, RegenerateTokenDto } from './dto/token-requests.dto';
+import {
+  CreatedTokenResponseDto,
+  TokenLookupResponseDto,
+  TokenResponseDto,
+} from './dto/token-response.dto';
+import { PersonalAccessTokensService } from './personal-access-tokens.service';
+import { toCreatedTokenResponse, toTokenResponse } from './token.mapper';
+
+const NOT_FOUND = { description: 'No such token among yours', type: ErrorResponseDto };
+const ESCALATION = {
+  description: 'The token used cannot grant this: more permissions, projects or lifetime than itself',
+  type: ErrorResponseDto,
+};
+
+/** The caller's own tokens. A token can only manage tokens no broader than itself. */
+@ApiTags('Personal access tokens')
+@Authenticated()
+@ApiBadRequestResponse({ description: 'Invalid input; the message names the field', type: ErrorResponseDto })
+@Controller('personal-access-tokens')
+export class PersonalAccessTokensController {
+  constructor(private readonly tokensService: PersonalAccessTokensService) {}
+
+  /**
+   * List your tokens
+   *
+   * @remarks Every token of the calling user, newest first. Secrets are never answered.
+   */
+  @Get()
+  async listTokens(@CurrentPrincipal() caller: Principal): Promise<TokenResponseDto[]> {
+    return (await this.tokensService.list(caller.user)).map(toTokenResponse);
+  }
+
+  /**
+   * Create a token
+   *
+   * @remarks The answer carries the secret in `token`, this once. The new token cannot have more
+   * permissions, projects or lifetime than the token used to create it.
+   */
+  @Post()
+  @ApiForbiddenResponse(ESCALATION)
+  async createToken(
+    @CurrentPrincipal() caller: Principal,
+    @CurrentActor() actor: EventActor,
+    @Body() dto: CreateTokenDto,
+  ): Promise<CreatedTokenResponseDto> {
+    const { token, secret } = await this.tokensService.create(caller.user, dto, caller.token, actor);
+    return toCreatedTokenResponse(token, secret);
+  }
+
+  /**
+   * Look up a leaked secret
+   *
+   * @remarks Admin only. Answers which token of the organisation a secret belongs (or, after a
+   * regenerate, belonged) to, so that it can be deleted.
+   */
+  @Post('lookup')
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiNotFoundResponse({ description: 'No token of the organisation has this secret', type: ErrorResponseDto })
+  async lookupToken(
+    @CurrentPrincipal() caller: Principal,
+    @Body() dto: LookupTokenDto,
+  ): Promise<TokenLookupResponseDto> {
+    const { status, token } = await this.tokensService.lookup(caller.user.organisationId, dto.token);
+    return { status, token: toTokenResponse(token) };
+  }
+
+  /** Get one of your tokens */
+  @Get(':patId')
+  @ApiNotFoundResponse(NOT_FOUND)
+  async getToken(
+    @CurrentPrincipal() caller: Principal,
+    @Param('patId', ParseUuidPipe) patId: string,
+  ): Promise<TokenResponseDto> {
+    return toTokenResponse(await this.tokensService.get(caller.user, patId));
+  }
+
+  /**
+   * Delete one of your tokens
+   *
+   * @remarks Answers the deleted token; its secret stops working at once.
+   */
+  @Delete(':patId')
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiForbiddenResponse(ESCALATION)
+  async deleteToken(
+    @CurrentPrincipal() caller: Principal,
+    @CurrentActor() actor: EventActor,
+    @Param('patId', ParseUuidPipe) patId: string,
+  ): Promise<TokenResponseDto> {
+    return toTokenResponse(await this.tokensService.delete(caller.user, patId, caller.token, actor));
+  }
+
+  /**
+   * Regenerate one of your tokens
+   *
+   * @remarks A new secret and expiry for the same token id; the old secret stops working at once.
+   */
+  @Post(':patId/regenerate')
+  @HttpCode(200)
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiForbiddenResponse(ESCALATION)
+  async regenerateToken(
+    @CurrentPrincipal() caller: Principal,
+    @CurrentActor() actor: EventActor,
+    @Param('patId', ParseUuidPipe) patId: string,
+    @Body() dto: RegenerateTokenDto,
+  ): Promise<CreatedTokenResponseDto> {
+    const { token, secret } = await this.tokensService.regenerate(caller.user, patId, dto, caller.token, actor);
+    return toCreatedTokenResponse(token, secret);
+  }
+}

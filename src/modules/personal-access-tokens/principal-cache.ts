@@ -1,0 +1,71 @@
+import { Principal } from '../auth/principal';
+
+interface Entry {
+  principal: Principal;
+  expiresAt: number;
+}
+
+/**
+ * Authenticated principals by secret hash, for at most `ttlMs` (≤ 1 s). A change on this instance
+ * invalidates the affected entries at once; another instance's change shows here when the entry
+ * expires, so within one second. Failed lookups are never cached.
+ */
+export class PrincipalCache {
+  private readonly entries = new Map<string, Entry>();
+  /** Bumped by every invalidation: a load that began before it must not be cached after it. */
+  private generation = 0;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  currentGeneration(): number {
+    return this.generation;
+  }
+
+  get(secretHash: string, now: number): Principal | undefined {
+    const entry = this.entries.get(secretHash);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= now) {
+      this.entries.delete(secretHash);
+      return undefined;
+    }
+    return entry.principal;
+  }
+
+  /** Caches a principal loaded when the generation was `loadedAt`, unless invalidated since. */
+  set(secretHash: string, principal: Principal, now: number, loadedAt: number): void {
+    if (this.ttlMs <= 0 || loadedAt !== this.generation) return;
+    if (this.entries.size >= this.maxEntries) {
+      // Maps iterate in insertion order: drop the oldest entry.
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(secretHash, { principal, expiresAt: now + this.ttlMs });
+  }
+
+  invalidateToken(tokenId: string): void {
+    this.invalidate((principal) => principal.token.id === tokenId);
+  }
+
+  invalidateUser(userId: string): void {
+    this.invalidate((principal) => principal.user.id === userId);
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  private invalidate(matches: (principal: Principal) => boolean): void {
+    this.generation++;
+    for (const [hash, entry] of this.entries) {
+      if (matches(entry.principal)) this.entries.delete(hash);
+    }
+  }
+}

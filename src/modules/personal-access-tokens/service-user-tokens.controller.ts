@@ -1,0 +1,120 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { EventActor } from '../../common/events/domain-event';
+import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
+import { AdminOnly } from '../auth/decorators/access.decorators';
+import { CurrentActor, CurrentUser } from '../auth/decorators/current-principal.decorator';
+import { AuthenticatedUser } from '../auth/principal';
+import { UsersService } from '../users/users.service';
+import { CreateTokenDto, RegenerateTokenDto } from './dto/token-requests.dto';
+import { CreatedTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
+import { PersonalAccessTokensService } from './personal-access-tokens.service';
+import { toCreatedTokenResponse, toTokenResponse } from './token.mapper';
+
+const NOT_FOUND = {
+  description: 'No such service user in the organisation, or no such token of theirs',
+  type: ErrorResponseDto,
+};
+
+/** A service user's tokens, managed by an admin. */
+@ApiTags('Service user tokens')
+@AdminOnly()
+@ApiParam({
+  name: 'userId',
+  description: 'Service user ID to get token for (admin only)',
+  schema: { type: 'string', format: 'uuid' },
+})
+@ApiBadRequestResponse({ description: 'Invalid input; the message names the field', type: ErrorResponseDto })
+@ApiNotFoundResponse(NOT_FOUND)
+@Controller('users/service/:userId/personal-access-tokens')
+export class ServiceUserTokensController {
+  constructor(
+    private readonly tokensService: PersonalAccessTokensService,
+    private readonly usersService: UsersService,
+  ) {}
+
+  /**
+   * List a service user's tokens
+   *
+   * @remarks Every token of the service user, newest first (admin only).
+   */
+  @Get()
+  async listServiceUserTokens(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('userId', ParseUuidPipe) userId: string,
+  ): Promise<TokenResponseDto[]> {
+    const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
+    return (await this.tokensService.list(owner)).map(toTokenResponse);
+  }
+
+  /**
+   * Create a token for a service user
+   *
+   * @remarks Admin only. The answer carries the secret in `token`, this once. Only an `admin`
+   * service user's token with `owner` on all projects passes the admin rule.
+   */
+  @Post()
+  async createServiceUserToken(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Param('userId', ParseUuidPipe) userId: string,
+    @Body() dto: CreateTokenDto,
+  ): Promise<CreatedTokenResponseDto> {
+    const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
+    const { token, secret } = await this.tokensService.create(owner, dto, null, actor);
+    return toCreatedTokenResponse(token, secret);
+  }
+
+  /**
+   * Get token
+   *
+   * @remarks A service user's personal access token (admin only).
+   */
+  @Get(':patId')
+  async getServiceUserToken(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('userId', ParseUuidPipe) userId: string,
+    /** Personal access token ID */
+    @Param('patId', ParseUuidPipe) patId: string,
+  ): Promise<TokenResponseDto> {
+    const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
+    return toTokenResponse(await this.tokensService.get(owner, patId));
+  }
+
+  /**
+   * Delete a service user's token
+   *
+   * @remarks Answers the deleted token; its secret stops working at once (admin only).
+   */
+  @Delete(':patId')
+  async deleteServiceUserToken(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Param('userId', ParseUuidPipe) userId: string,
+    @Param('patId', ParseUuidPipe) patId: string,
+  ): Promise<TokenResponseDto> {
+    const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
+    return toTokenResponse(await this.tokensService.delete(owner, patId, null, actor));
+  }
+
+  /**
+   * Regenerate a service user's token
+   *
+   * @remarks A new secret and expiry for the same token id; the old secret stops working at once
+   * (admin only).
+   */
+  @Post(':patId/regenerate')
+  @HttpCode(200)
+  async regenerateServiceUserToken(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Param('userId', ParseUuidPipe) userId: string,
+    @Param('patId', ParseUuidPipe) patId: string,
+    @Body() dto: RegenerateTokenDto,
+  ): Promise<CreatedTokenResponseDto> {
+    const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
+    const { token, secret } = await this.tokensService.regenerate(owner, patId, dto, null, actor);
+    return toCreatedTokenResponse(token, secret);
+  }
+}

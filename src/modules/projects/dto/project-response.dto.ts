@@ -1,0 +1,36 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PROJECT_VERSIONS, ProjectVersion } from '../entities/project.entity';
+
+/** A project of the organisation. */
+export class ProjectResponseDto {
+  /** Unique identifier of the project */
+  @ApiProperty({ format: 'uuid', example: '3c90c3cc-0d44-4b50-8888-8dd25736052a' })
+  id: string;
+
+  /** Name of the project */
+  @ApiProperty({ example: 'Pricing rules' })
+  name: string;
+
+  /** Organisation the project belongs to */
+  @ApiProperty({ format: 'uuid', example: '3c90c3cc-0d44-4b50-8888-8dd25736052a' })
+  organisationId: string;
+
+  /** Kind of project: `v1` standard (documents permissions) or `v2` Git-like (branches permissions) */
+  @ApiProperty({ enum: PROJECT_VERSIONS, enumName: 'ProjectVersion', example: 'v1' })
+  version: ProjectVersion;
+
+  /** Timestamp when the project was created (ISO 8601, UTC) */
+  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  createdAt: string;
+
+  /** Timestamp when the project was last updated (ISO 8601, UTC) */
+  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  updatedAt: string;
+
+  /** Short key of the project, unique in the organisation */
+  @ApiProperty({ example: 'pricing-rules' })
+  key: string;
+
+  /** A protected project cannot be deleted while it is protected */
+  protected: boolean;
+}

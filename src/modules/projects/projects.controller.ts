@@ -1,0 +1,124 @@
+import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { Page } from '../../common/dto/pagination.dto';
+import { EventActor } from '../../common/events/domain-event';
+import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
+import {
+  Authenticated,
+  RequirePermissions,
+  RequireProjectAccess,
+} from '../auth/decorators/access.decorators';
+import { CurrentActor, CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import { Principal } from '../auth/principal';
+import { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from './dto/project-requests.dto';
+import { ProjectPageDto } from './dto/project-page.dto';
+import { ProjectResponseDto } from './dto/project-response.dto';
+import { toProjectResponse } from './project.mapper';
+import { ProjectsService } from './projects.service';
+
+const NOT_FOUND = { description: 'No such project in the organisation', type: ErrorResponseDto };
+
+@ApiTags('Projects')
+@ApiBadRequestResponse({ description: 'Invalid input; the message names the field', type: ErrorResponseDto })
+@Controller('projects')
+export class ProjectsController {
+  constructor(private readonly projectsService: ProjectsService) {}
+
+  /**
+   * List projects
+   *
+   * @remarks The projects the calling token may act on: all of the organisation's for an
+   * all-projects token, else the token's own list. Sorted by name.
+   */
+  @Get()
+  @Authenticated()
+  async listProjects(
+    @CurrentPrincipal() caller: Principal,
+    @Query() query: ListProjectsQueryDto,
+  ): Promise<ProjectPageDto> {
+    const page = await this.projectsService.list(
+      {
+        organisationId: caller.user.organisationId,
+        allProjects: caller.token.allProjects,
+        projectIds: caller.token.projectIds,
+      },
+      query,
+    );
+    return { ...page, results: page.results.map(toProjectResponse) } satisfies Page<ProjectResponseDto>;
+  }
+
+  /**
+   * Create a project
+   *
+   * @remarks Needs an owner, admin or author user calling with an all-projects token that carries
+   * `owner` or `project:manage`.
+   */
+  @Post()
+  @RequirePermissions('project:manage', { allProjects: true, userTypes: ['owner', 'admin', 'author'] })
+  @ApiConflictResponse({ description: 'A project with this key already exists', type: ErrorResponseDto })
+  async createProject(
+    @CurrentPrincipal() caller: Principal,
+    @CurrentActor() actor: EventActor,
+    @Body() dto: CreateProjectDto,
+  ): Promise<ProjectResponseDto> {
+    return toProjectResponse(await this.projectsService.create(caller.user.organisationId, dto, actor));
+  }
+
+  /**
+   * Get a project
+   *
+   * @remarks Any permission on the project is enough.
+   */
+  @Get(':projectId')
+  @RequireProjectAccess('projectId')
+  @ApiNotFoundResponse(NOT_FOUND)
+  async getProject(
+    @CurrentPrincipal() caller: Principal,
+    @Param('projectId', ParseUuidPipe) projectId: string,
+  ): Promise<ProjectResponseDto> {
+    return toProjectResponse(await this.projectsService.get(caller.user.organisationId, projectId));
+  }
+
+  /**
+   * Update a project
+   *
+   * @remarks Name, key and protection. Needs `project:manage` (or `owner`) on the project.
+   */
+  @Put(':projectId')
+  @RequirePermissions('project:manage', { project: 'projectId' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse({ description: 'A project with this key already exists', type: ErrorResponseDto })
+  async updateProject(
+    @CurrentPrincipal() caller: Principal,
+    @CurrentActor() actor: EventActor,
+    @Param('projectId', ParseUuidPipe) projectId: string,
+    @Body() dto: UpdateProjectDto,
+  ): Promise<ProjectResponseDto> {
+    const project = await this.projectsService.update(caller.user.organisationId, projectId, dto, actor);
+    return toProjectResponse(project);
+  }
+
+  /**
+   * Delete a project
+   *
+   * @remarks Needs `owner` on the project, and the project must not be protected. The project
+   * leaves every token's project list; answers the deleted project.
+   */
+  @Delete(':projectId')
+  @RequirePermissions('owner', { project: 'projectId' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse({ description: 'The project is protected', type: ErrorResponseDto })
+  async deleteProject(
+    @CurrentPrincipal() caller: Principal,
+    @CurrentActor() actor: EventActor,
+    @Param('projectId', ParseUuidPipe) projectId: string,
+  ): Promise<ProjectResponseDto> {
+    return toProjectResponse(await this.projectsService.delete(caller.user.organisationId, projectId, actor));
+  }
+}

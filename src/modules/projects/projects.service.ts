@@ -1,0 +1,137 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, In, Repository } from 'typeorm';
+import { Page, toPage } from '../../common/dto/pagination.dto';
+import { DomainEvents, EventActor } from '../../common/events/domain-event';
+import { isUniqueViolation } from '../../database/database-errors';
+import { likePattern } from '../../database/like-pattern';
+import { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from './dto/project-requests.dto';
+import { Project } from './entities/project.entity';
+
+/** Which projects a caller may see: all of the organisation, or a list. */
+export interface ProjectScope {
+  organisationId: string;
+  allProjects: boolean;
+  projectIds: ReadonlySet<string>;
+}
+
+const DUPLICATE_KEY = 'A project with this key already exists in the organisation';
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    @InjectRepository(Project) private readonly projects: Repository<Project>,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async list(scope: ProjectScope, query: ListProjectsQueryDto): Promise<Page<Project>> {
+    if (!scope.allProjects && scope.projectIds.size === 0) return toPage([], 0, query);
+    const builder = this.projects
+      .createQueryBuilder('project')
+      .where('project.organisationId = :organisationId', { organisationId: scope.organisationId })
+      .orderBy('project.name', 'ASC')
+      .addOrderBy('project.id', 'ASC')
+      .skip((query.page - 1) * query.perPage)
+      .take(query.perPage);
+    if (!scope.allProjects) {
+      builder.andWhere('project.id IN (:...ids)', { ids: [...scope.projectIds] });
+    }
+    if (query.search) {
+      const pattern = likePattern(query.search);
+      builder.andWhere(
+        new Brackets((where) =>
+          where
+            .where("LOWER(project.name) LIKE :pattern ESCAPE '\\'", { pattern })
+            .orWhere("LOWER(project.key) LIKE :pattern ESCAPE '\\'", { pattern }),
+        ),
+      );
+    }
+    const [results, total] = await builder.getManyAndCount();
+    return toPage(results, total, query);
+  }
+
+  async get(organisationId: string, id: string): Promise<Project> {
+    const project = await this.projects.findOneBy({ id, organisationId });
+    if (!project) throw new NotFoundException('Project not found');
+    return project;
+  }
+
+  /** The organisation's projects among `ids`, and the ids that are not among them. */
+  async findMany(organisationId: string, ids: readonly string[]) {
+    const found = ids.length > 0 ? await this.projects.findBy({ organisationId, id: In([...ids]) }) : [];
+    const foundIds = new Set(found.map((project) => project.id));
+    return { found, missing: ids.filter((id) => !foundIds.has(id)) };
+  }
+
+  async create(organisationId: string, dto: CreateProjectDto, actor: EventActor): Promise<Project> {
+    const project = this.projects.create({
+      organisationId,
+      name: dto.name,
+      key: dto.key,
+      protected: dto.protected ?? false,
+      version: dto.version ?? 'v1',
+    });
+    await this.saveUniquely(() => this.projects.insert(project));
+    await this.emit(DomainEvents.ProjectCreated, project, actor, {
+      name: project.name,
+      key: project.key,
+      version: project.version,
+      protected: project.protected,
+    });
+    return project;
+  }
+
+  async update(organisationId: string, id: string, dto: UpdateProjectDto, actor: EventActor) {
+    const project = await this.get(organisationId, id);
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const field of ['name', 'key', 'protected'] as const) {
+      const next = dto[field];
+      if (next !== undefined && next !== project[field]) changes[field] = { from: project[field], to: next };
+    }
+    if (Object.keys(changes).length === 0) return project;
+    this.projects.merge(project, {
+      name: dto.name ?? project.name,
+      key: dto.key ?? project.key,
+      protected: dto.protected ?? project.protected,
+    });
+    const saved = await this.saveUniquely(() => this.projects.save(project));
+    await this.emit(DomainEvents.ProjectUpdated, saved, actor, { changes });
+    return saved;
+  }
+
+  /** Deletes the project; it leaves every token's project list with it. */
+  async delete(organisationId: string, id: string, actor: EventActor): Promise<Project> {
+    const project = await this.get(organisationId, id);
+    if (project.protected) {
+      throw new ConflictException('The project is protected: unprotect it before deleting it');
+    }
+    // Guarded by `protected = false` so that a concurrent protect wins over the delete.
+    const result = await this.projects.delete({ id, organisationId, protected: false });
+    if (!result.affected) {
+      throw new ConflictException('The project changed while it was being deleted; try again');
+    }
+    await this.emit(DomainEvents.ProjectDeleted, project, actor, { name: project.name, key: project.key });
+    return project;
+  }
+
+  private async saveUniquely<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictException(DUPLICATE_KEY);
+      throw error;
+    }
+  }
+
+  private emit(name: string, project: Project, actor: EventActor, details: Record<string, unknown>) {
+    return this.events.emitAsync(name, {
+      name,
+      organisationId: project.organisationId,
+      actor,
+      targetType: 'project',
+      targetId: project.id,
+      details,
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../../common/validation/optional';
+import { PaginationQueryDto } from '../../../common/dto/pagination.dto';
+import {
+  SERVICE_USER_TYPES,
+  ServiceUserType,
+  USER_STATUSES,
+  USER_TYPES,
+  UserStatus,
+  UserType,
+} from '../entities/user.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lowerCaseTrim = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+export class CreateServiceUserDto {
+  /** Email address of the service user, unique in the organisation */
+  @ApiProperty({ example: 'ci-bot@example.com' })
+  @Transform(lowerCaseTrim)
+  @IsEmail({ require_tld: false })
+  @MaxLength(254)
+  email: string;
+
+  /** `admin` or `member` (the default) */
+  @ApiProperty({ enum: SERVICE_USER_TYPES, enumName: 'ServiceUserType', default: 'member', required: false })
+  @IsOmittable()
+  @IsIn(SERVICE_USER_TYPES)
+  type?: ServiceUserType;
+}
+
+export class UpdateUserDto {
+  /** First name; null clears it */
+  @ApiProperty({ type: String, nullable: true, required: false, example: 'Ada' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  firstName?: string | null;
+
+  /** Last name; null clears it */
+  @ApiProperty({ type: String, nullable: true, required: false, example: 'Lovelace' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  lastName?: string | null;
+
+  /** `active`, `disabled` or `locked`: a user that is not active cannot authenticate */
+  @ApiProperty({ enum: USER_STATUSES, enumName: 'UserStatus', required: false })
+  @IsOmittable()
+  @IsIn(USER_STATUSES)
+  status?: UserStatus;
+
+  /** The user's role; a service user is `admin` or `member` */
+  @ApiProperty({ enum: USER_TYPES, enumName: 'UserType', required: false })
+  @IsOmittable()
+  @IsIn(USER_TYPES)
+  type?: UserType;
+}
+
+export class UpdateProfileDto extends PickType(UpdateUserDto, ['firstName', 'lastName'] as const) {}
+
+export class ListUsersQueryDto extends PaginationQueryDto {
+  /** Matches email, first name or last name (case-insensitive, substring) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+
+  /** true: only service users; false: only people */
+  @ApiProperty({ required: false, type: Boolean })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean()
+  isService?: boolean;
+}

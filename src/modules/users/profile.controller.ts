@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { EventActor } from '../../common/events/domain-event';
+import { Authenticated } from '../auth/decorators/access.decorators';
+import { CurrentActor, CurrentUser } from '../auth/decorators/current-principal.decorator';
+import { AuthenticatedUser } from '../auth/principal';
+import { UpdateProfileDto } from './dto/user-requests.dto';
+import { UserResponseDto } from './dto/user-response.dto';
+import { toUserResponse } from './user.mapper';
+import { UsersService } from './users.service';
+
+@ApiTags('Profile')
+@Authenticated()
+@Controller('profile')
+export class ProfileController {
+  constructor(private readonly usersService: UsersService) {}
+
+  /**
+   * Get your profile
+   *
+   * @remarks The user that owns the token used for the call.
+   */
+  @Get()
+  getProfile(@CurrentUser() user: AuthenticatedUser): UserResponseDto {
+    return toUserResponse(user);
+  }
+
+  /**
+   * Update your profile
+   *
+   * @remarks Only your own first and last name; type and status are changed by an admin.
+   */
+  @Put()
+  @ApiBadRequestResponse({ description: 'Invalid input; the message names the field', type: ErrorResponseDto })
+  async updateProfile(
+    @CurrentUser() user: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Body() dto: UpdateProfileDto,
+  ): Promise<UserResponseDto> {
+    return toUserResponse(await this.usersService.updateProfile(user, dto, actor));
+  }
+}

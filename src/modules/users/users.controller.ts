@@ -1,0 +1,91 @@
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { Page } from '../../common/dto/pagination.dto';
+import { EventActor } from '../../common/events/domain-event';
+import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
+import { AdminOnly } from '../auth/decorators/access.decorators';
+import { CurrentActor, CurrentUser } from '../auth/decorators/current-principal.decorator';
+import { AuthenticatedUser } from '../auth/principal';
+import { CreateServiceUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user-requests.dto';
+import { UserPageDto } from './dto/user-page.dto';
+import { UserResponseDto } from './dto/user-response.dto';
+import { toUserResponse } from './user.mapper';
+import { UsersService } from './users.service';
+
+@ApiTags('Users')
+@AdminOnly()
+@ApiBadRequestResponse({ description: 'Invalid input; the message names the field', type: ErrorResponseDto })
+@Controller('users')
+export class UsersController {
+  constructor(private readonly usersService: UsersService) {}
+
+  /**
+   * List users
+   *
+   * @remarks A page of the organisation's users, people and service users (admin only), oldest
+   * first, optionally searched by email and names and filtered on service users.
+   */
+  @Get()
+  async listUsers(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query() query: ListUsersQueryDto,
+  ): Promise<UserPageDto> {
+    const page = await this.usersService.list(caller.organisationId, query);
+    return { ...page, results: page.results.map(toUserResponse) } satisfies Page<UserResponseDto>;
+  }
+
+  /**
+   * Create a service user
+   *
+   * @remarks A machine account for pipelines and integrations (admin only). Give it tokens with
+   * the service-user token routes.
+   */
+  @Post('service')
+  @ApiConflictResponse({ description: 'A user with this email already exists', type: ErrorResponseDto })
+  async createServiceUser(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Body() dto: CreateServiceUserDto,
+  ): Promise<UserResponseDto> {
+    return toUserResponse(await this.usersService.createServiceUser(caller.organisationId, dto, actor));
+  }
+
+  /**
+   * Get a user
+   *
+   * @remarks Any user of the organisation, person or service user (admin only).
+   */
+  @Get(':userId')
+  @ApiNotFoundResponse({ description: 'No such user in the organisation', type: ErrorResponseDto })
+  async getUser(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('userId', ParseUuidPipe) userId: string,
+  ): Promise<UserResponseDto> {
+    return toUserResponse(await this.usersService.findInOrganisation(caller.organisationId, userId));
+  }
+
+  /**
+   * Update a user
+   *
+   * @remarks Names, status and type (admin only). Only an owner can make or change an owner; nobody can
+   * change their own type or status; the last active owner stays one. A user who is not active
+   * cannot authenticate: their tokens answer 401 until re-enabled.
+   */
+  @Put(':userId')
+  @ApiNotFoundResponse({ description: 'No such user in the organisation', type: ErrorResponseDto })
+  @ApiConflictResponse({ description: 'The change would leave no active owner', type: ErrorResponseDto })
+  async updateUser(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Param('userId', ParseUuidPipe) userId: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserResponseDto> {
+    const updated = await this.usersService.update(
+      { ...actor, userId: caller.id, type: caller.type, organisationId: caller.organisationId },
+      userId,
+      dto,
+    );
+    return toUserResponse(updated);
+  }
+}

@@ -1,0 +1,214 @@
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, Repository } from 'typeorm';
+import { DomainEvents, EventActor } from '../../common/events/domain-event';
+import { Page, toPage } from '../../common/dto/pagination.dto';
+import { isUniqueViolation } from '../../database/database-errors';
+import { likePattern } from '../../database/like-pattern';
+import {
+  SERVICE_USER_TYPES,
+  User,
+  UserStatus,
+  UserType,
+} from './entities/user.entity';
+import {
+  CreateServiceUserDto,
+  ListUsersQueryDto,
+  UpdateProfileDto,
+  UpdateUserDto,
+} from './dto/user-requests.dto';
+
+export interface NewUser {
+  organisationId: string;
+  email: string;
+  type: UserType;
+  isService: boolean;
+  firstName?: string | null;
+  lastName?: string | null;
+}
+
+/** The acting user, as far as user management needs to know. */
+export interface UserActor extends EventActor {
+  userId: string;
+  type: UserType;
+  organisationId: string;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async list(organisationId: string, query: ListUsersQueryDto): Promise<Page<User>> {
+    const builder = this.users
+      .createQueryBuilder('user')
+      .where('user.organisationId = :organisationId', { organisationId })
+      .orderBy('user.createdAt', 'ASC')
+      .addOrderBy('user.id', 'ASC')
+      .skip((query.page - 1) * query.perPage)
+      .take(query.perPage);
+    if (query.search) {
+      const pattern = likePattern(query.search);
+      builder.andWhere(
+        new Brackets((where) =>
+          where
+            .where("LOWER(user.email) LIKE :pattern ESCAPE '\\'", { pattern })
+            .orWhere("LOWER(user.firstName) LIKE :pattern ESCAPE '\\'", { pattern })
+            .orWhere("LOWER(user.lastName) LIKE :pattern ESCAPE '\\'", { pattern }),
+        ),
+      );
+    }
+    if (query.isService !== undefined) {
+      builder.andWhere('user.isService = :isService', { isService: query.isService });
+    }
+    const [results, total] = await builder.getManyAndCount();
+    return toPage(results, total, query);
+  }
+
+  async findInOrganisation(organisationId: string, id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id, organisationId });
+    if (!user) throw new NotFoundException('User not found');
+    return user;
+  }
+
+  /** A service user of the organisation; a person's id, an unknown id or another organisation's: 404. */
+  async findServiceUser(organisationId: string, id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id, organisationId, isService: true });
+    if (!user) throw new NotFoundException('Service user not found');
+    return user;
+  }
+
+  findByEmail(organisationId: string, email: string): Promise<User | null> {
+    return this.users.findOneBy({ organisationId, email: email.trim().toLowerCase() });
+  }
+
+  /** True when the organisation has an active owner or admin (the first-start check). */
+  async hasActiveAdmin(organisationId: string): Promise<boolean> {
+    const count = await this.users
+      .createQueryBuilder('user')
+      .where('user.organisationId = :organisationId', { organisationId })
+      .andWhere('user.type IN (:...types)', { types: ['owner', 'admin'] })
+      .andWhere("user.status = 'active'")
+      .getCount();
+    return count > 0;
+  }
+
+  async create(input: NewUser, actor: EventActor): Promise<User> {
+    const user = this.users.create({
+      organisationId: input.organisationId,
+      email: input.email.trim().toLowerCase(),
+      type: input.type,
+      status: 'active',
+      isService: input.isService,
+      firstName: input.firstName ?? null,
+      lastName: input.lastName ?? null,
+    });
+    try {
+      await this.users.insert(user);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictException('A user with this email already exists in the organisation');
+      }
+      throw error;
+    }
+    await this.events.emitAsync(DomainEvents.UserCreated, {
+      name: DomainEvents.UserCreated,
+      organisationId: user.organisationId,
+      actor,
+      targetType: 'user',
+      targetId: user.id,
+      details: { email: user.email, type: user.type, isService: user.isService },
+    });
+    return user;
+  }
+
+  createServiceUser(organisationId: string, dto: CreateServiceUserDto, actor: EventActor) {
+    return this.create(
+      { organisationId, email: dto.email, type: dto.type ?? 'member', isService: true },
+      actor,
+    );
+  }
+
+  async update(actor: UserActor, id: string, dto: UpdateUserDto): Promise<User> {
+    const user = await this.findInOrganisation(actor.organisationId, id);
+    const changesRole = (dto.type !== undefined && dto.type !== user.type) ||
+      (dto.status !== undefined && dto.status !== user.status);
+    if (changesRole) this.assertMayChangeRole(actor, user, dto);
+    if (user.type === 'owner' && user.status === 'active' && changesRole) {
+      const staysActiveOwner = (dto.type ?? user.type) === 'owner' && (dto.status ?? user.status) === 'active';
+      if (!staysActiveOwner && !(await this.hasAnotherActiveOwner(user))) {
+        throw new ConflictException('The organisation must keep at least one active owner');
+      }
+    }
+    return this.applyChanges(user, dto, actor);
+  }
+
+  updateProfile(user: { id: string; organisationId: string }, dto: UpdateProfileDto, actor: EventActor) {
+    return this.findInOrganisation(user.organisationId, user.id).then((current) =>
+      this.applyChanges(current, { firstName: dto.firstName, lastName: dto.lastName }, actor),
+    );
+  }
+
+  private assertMayChangeRole(actor: UserActor, user: User, dto: UpdateUserDto): void {
+    if (actor.userId === user.id) {
+      throw new ForbiddenException('You cannot change your own type or status');
+    }
+    if (dto.type === 'invited') {
+      throw new BadRequestException('type cannot be set to invited: invitations set it');
+    }
+    if (user.isService && dto.type !== undefined && !(SERVICE_USER_TYPES as readonly string[]).includes(dto.type)) {
+      throw new BadRequestException(`type of a service user must be one of ${SERVICE_USER_TYPES.join(', ')}`);
+    }
+    if ((user.type === 'owner' || dto.type === 'owner') && actor.type !== 'owner') {
+      throw new ForbiddenException('Only an owner can make or change an owner');
+    }
+  }
+
+  private async hasAnotherActiveOwner(user: User): Promise<boolean> {
+    const count = await this.users
+      .createQueryBuilder('user')
+      .where('user.organisationId = :organisationId', { organisationId: user.organisationId })
+      .andWhere("user.type = 'owner'")
+      .andWhere("user.status = 'active'")
+      .andWhere('user.id != :id', { id: user.id })
+      .getCount();
+    return count > 0;
+  }
+
+  private async applyChanges(user: User, dto: UpdateUserDto, actor: EventActor): Promise<User> {
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const field of ['firstName', 'lastName', 'status', 'type'] as const) {
+      const next = dto[field];
+      if (next !== undefined && next !== user[field]) {
+        changes[field] = { from: user[field], to: next };
+      }
+    }
+    if (Object.keys(changes).length === 0) return user;
+    const updated = this.users.merge(user, {
+      firstName: dto.firstName !== undefined ? dto.firstName : user.firstName,
+      lastName: dto.lastName !== undefined ? dto.lastName : user.lastName,
+      status: (dto.status ?? user.status) as UserStatus,
+      type: (dto.type ?? user.type) as UserType,
+    });
+    const saved = await this.users.save(updated);
+    await this.events.emitAsync(DomainEvents.UserUpdated, {
+      name: DomainEvents.UserUpdated,
+      organisationId: user.organisationId,
+      actor,
+      targetType: 'user',
+      targetId: user.id,
+      details: { changes },
+    });
+    return saved;
+  }
+}
+
