@@ -15,10 +15,15 @@ const inputs = ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json', '
 function newestMtime(path) {
   const stats = statSync(path);
   if (!stats.isDirectory()) return stats.mtimeMs;
-  return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestMtime(join(path, entry))), 0);
+  return readdirSync(path).reduce(
+    (newest, entry) => Math.max(newest, newestMtime(join(path, entry))),
+    0,
+  );
 }
 
-const builtAt = outputs.every(existsSync) ? Math.min(...outputs.map((file) => statSync(file).mtimeMs)) : 0;
+const builtAt = outputs.every(existsSync)
+  ? Math.min(...outputs.map((file) => statSync(file).mtimeMs))
+  : 0;
 const changedAt = Math.max(...inputs.map((input) => newestMtime(join(root, input))));
 if (builtAt >= changedAt) process.exit(0);
 

@@ -12,11 +12,16 @@ const { join } = require('node:path');
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { dir: { type: 'string', default: 'src/database/migrations' }, help: { type: 'boolean' } },
+  options: {
+    dir: { type: 'string', default: 'src/database/migrations' },
+    help: { type: 'boolean' },
+  },
 });
 const [command, name] = positionals;
 if (values.help || command !== 'generate' || !name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) {
-  console.error('usage: npm run migration:generate -- <PascalCaseName> [--dir src/modules/<module>/migrations]');
+  console.error(
+    'usage: npm run migration:generate -- <PascalCaseName> [--dir src/modules/<module>/migrations]',
+  );
   process.exit(values.help ? 0 : 2);
 }
 try {
@@ -28,7 +33,15 @@ const kind = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
 const target = join(values.dir, kind, name);
 const result = spawnSync(
   'npx',
-  ['--no-install', 'typeorm-ts-node-commonjs', '-d', 'ormconfig.ts', 'migration:generate', '--pretty', target],
+  [
+    '--no-install',
+    'typeorm-ts-node-commonjs',
+    '-d',
+    'ormconfig.ts',
+    'migration:generate',
+    '--pretty',
+    target,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

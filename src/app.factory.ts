@@ -8,7 +8,12 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { RoutedRequest } from './common/logging/logging.module';
-import { buildOpenApiDocument, DOCS_JSON_PATH, DOCS_PATH, serveOpenApiDocument } from './common/openapi/openapi';
+import {
+  buildOpenApiDocument,
+  DOCS_JSON_PATH,
+  DOCS_PATH,
+  serveOpenApiDocument,
+} from './common/openapi/openapi';
 import { parseTrustProxy } from './config/app.config';
 import { environment } from './config/environment';
 

@@ -49,7 +49,12 @@ Prints {"userId", "tokenId", "token"} as the last line of stdout.`,
     async run(values) {
       const email = required(values, 'email');
       const type = oneOf(values.type, 'type', ['admin', 'owner'] as const);
-      const dto = validTokenRequest({ note: 'Admin token', allProjects: true, permissions: ['owner'], expiry: values.expiry });
+      const dto = await validTokenRequest({
+        note: 'Admin token',
+        allProjects: true,
+        permissions: ['owner'],
+        expiry: values.expiry,
+      });
       return withContext(async (context) => {
         const { ProvisioningService } = await import('./modules/provisioning/provisioning.service');
         return context.get(ProvisioningService).createAdmin({ email, type, expiry: dto.expiry });
@@ -84,7 +89,7 @@ Prints {"userId", "tokenId", "token"} as the last line of stdout.`,
       if (!allProjects && values.projects === undefined) {
         throw new UsageError('give --all-projects or --projects <id1,id2>');
       }
-      const dto = validTokenRequest({
+      const dto = await validTokenRequest({
         note: values.note,
         allProjects,
         projects: list(values.projects),
@@ -131,24 +136,33 @@ Needs no database: it boots the app on an in-memory SQLite database.`,
 
 function required(values: Record<string, string | boolean | undefined>, name: string): string {
   const value = values[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new UsageError(`--${name} is required`);
+  }
   return value.trim();
 }
 
 function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) {
+    return value as T;
+  }
   throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
 }
 
 function list(value: string | boolean | undefined): string[] | undefined {
-  return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined;
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 /** The same validation as the HTTP API's, through the same DTO. */
-function validTokenRequest(input: Record<string, unknown>) {
+async function validTokenRequest(input: Record<string, unknown>) {
   // Loaded lazily: the DTO's module graph reaches the entities, whose column types need the env.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CreateTokenDto } = require('./modules/personal-access-tokens/dto/token-requests.dto') as typeof import('./modules/personal-access-tokens/dto/token-requests.dto');
+  const { CreateTokenDto } =
+    await import('./modules/personal-access-tokens/dto/token-requests.dto');
   const dto = plainToInstance(CreateTokenDto, input);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
@@ -169,7 +183,9 @@ async function withContext<T>(work: (context: INestApplicationContext) => Promis
   try {
     return await work(context);
   } catch (error) {
-    if (error instanceof ProvisioningError) throw new RefusedError(error.message);
+    if (error instanceof ProvisioningError) {
+      throw new RefusedError(error.message);
+    }
     throw error;
   } finally {
     await context.close();
@@ -177,7 +193,9 @@ async function withContext<T>(work: (context: INestApplicationContext) => Promis
 }
 
 function help(): string {
-  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(14)}${command.summary}`);
+  const lines = Object.entries(commands).map(
+    ([name, command]) => `  ${name.padEnd(14)}${command.summary}`,
+  );
   return `usage: npm run -s cli -- <command> [options]
 
 commands:
@@ -204,14 +222,24 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: command.options,
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length > 0) {
+      throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    }
     const result = await command.run(values as Record<string, string | boolean | undefined>);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return EXIT.ok;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`error: ${message}\nusage: npm run -s cli -- ${command.usage}\n`);
       return EXIT.usage;
     }

@@ -49,16 +49,25 @@ function closeOnSignals(app: NestFastifyApplication, logger: Logger): void {
 async function main(): Promise<void> {
   const app = await createApp();
   const logger = new Logger('Main');
-  const issued = await withStartupLock(app.get(DataSource), () => app.get(ProvisioningService).firstStart());
-  if (issued) printFirstAdminToken(issued);
+  const issued = await withStartupLock(app.get(DataSource), () =>
+    app.get(ProvisioningService).firstStart(),
+  );
+  if (issued) {
+    printFirstAdminToken(issued);
+  }
   const { port, host } = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
   closeOnSignals(app, logger);
   await app.listen({ port, host });
-  logger.log(`Serving the API on ${await app.getUrl()}/api, the docs on ${await app.getUrl()}/docs`);
+  logger.log(
+    `Serving the API on ${await app.getUrl()}/api, the docs on ${await app.getUrl()}/docs`,
+  );
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigValidationError ? error.message : `Could not start: ${String(error instanceof Error ? error.message : error)}`;
+  const message =
+    error instanceof ConfigValidationError
+      ? error.message
+      : `Could not start: ${String(error instanceof Error ? error.message : error)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

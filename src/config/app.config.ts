@@ -15,9 +15,15 @@ export type AppConfig = ReturnType<typeof appConfig>;
 
 /** Fastify's `trustProxy`: a boolean, a hop count or a list of trusted addresses. */
 export function parseTrustProxy(value: string): boolean | number | string[] {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true') {
+    return true;
+  }
+  if (value === 'false') {
+    return false;
+  }
+  if (/^\d+$/.test(value)) {
+    return Number(value);
+  }
   return value
     .split(',')
     .map((part) => part.trim())

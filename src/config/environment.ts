@@ -24,10 +24,16 @@ const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
 const toBoolean = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
+  if (typeof value !== 'string') {
+    return value;
+  }
   const normalised = value.trim().toLowerCase();
-  if (['true', '1', 'yes'].includes(normalised)) return true;
-  if (['false', '0', 'no'].includes(normalised)) return false;
+  if (['true', '1', 'yes'].includes(normalised)) {
+    return true;
+  }
+  if (['false', '0', 'no'].includes(normalised)) {
+    return false;
+  }
   return value;
 };
 
@@ -108,8 +114,12 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined)
   @Transform(toInt)
   @IsOptional()
-  @IsInt({ message: 'TOKEN_MAX_LIFETIME_DAYS must be an integer number of days between 7 and 3650' })
-  @Min(7, { message: 'TOKEN_MAX_LIFETIME_DAYS must be an integer number of days between 7 and 3650' })
+  @IsInt({
+    message: 'TOKEN_MAX_LIFETIME_DAYS must be an integer number of days between 7 and 3650',
+  })
+  @Min(7, {
+    message: 'TOKEN_MAX_LIFETIME_DAYS must be an integer number of days between 7 and 3650',
+  })
   @Max(3650, {
     message: 'TOKEN_MAX_LIFETIME_DAYS must be an integer number of days between 7 and 3650',
   })
@@ -118,7 +128,9 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt({ message: 'TOKEN_LAST_USED_INTERVAL_SECONDS must be an integer between 1 and 86400' })
   @Min(1, { message: 'TOKEN_LAST_USED_INTERVAL_SECONDS must be an integer between 1 and 86400' })
-  @Max(86400, { message: 'TOKEN_LAST_USED_INTERVAL_SECONDS must be an integer between 1 and 86400' })
+  @Max(86400, {
+    message: 'TOKEN_LAST_USED_INTERVAL_SECONDS must be an integer between 1 and 86400',
+  })
   TOKEN_LAST_USED_INTERVAL_SECONDS = 60;
 
   @Transform(toInt)
@@ -165,7 +177,7 @@ function describe(error: ValidationError, env: Record<string, unknown>): string[
   const raw = env[error.property];
   // A rejected value is echoed only for settings that cannot hold a secret.
   const secret = /PEPPER|URL|PASSWORD|SECRET|TOKEN/.test(error.property);
-  const got = raw === undefined || secret ? '' : ` (got "${String(raw)}")`;
+  const got = typeof raw !== 'string' || secret ? '' : ` (got "${raw}")`;
   return unique.map((message) => `${message}${got}`);
 }
 

@@ -2,7 +2,9 @@ import { QueryFailedError } from 'typeorm';
 
 /** True when a write failed on a unique index (SQLite and PostgreSQL spell it differently). */
 export function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
+  if (!(error instanceof QueryFailedError)) {
+    return false;
+  }
   const driverError = error.driverError as { code?: string } | undefined;
   return driverError?.code === '23505' || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
@@ -23,12 +25,18 @@ const UNAVAILABLE_CODES = new Set([
   '53300', // too_many_connections
   'SQLITE_BUSY',
 ]);
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection timeout|Client has encountered a connection error/i;
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection timeout|Client has encountered a connection error/i;
 
 /** True when an error means the database cannot be reached right now (answer 503, not 500). */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const cause = error instanceof QueryFailedError ? (error.driverError as Error & { code?: string }) : error;
+  if (!(error instanceof Error)) {
+    return false;
+  }
+  const cause =
+    error instanceof QueryFailedError ? (error.driverError as Error & { code?: string }) : error;
   const code = (cause as { code?: string }).code;
-  return (code !== undefined && UNAVAILABLE_CODES.has(code)) || UNAVAILABLE_MESSAGES.test(cause.message);
+  return (
+    (code !== undefined && UNAVAILABLE_CODES.has(code)) || UNAVAILABLE_MESSAGES.test(cause.message)
+  );
 }

@@ -27,7 +27,9 @@ import { buildTypeOrmOptions } from './typeorm-options';
             dataSource.runMigrations({ transaction: 'each' }),
           );
           if (applied.length > 0) {
-            new Logger('Database').log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+            new Logger('Database').log(
+              `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`,
+            );
           }
         }
         return dataSource;

@@ -8,8 +8,13 @@ const STARTUP_LOCK_KEY = 72_835_110_407;
  * once run migrations and first-start provisioning one after the other instead of racing.
  * SQLite serves one instance: the work runs as is.
  */
-export async function withStartupLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
-  if (dataSource.options.type !== 'postgres') return work();
+export async function withStartupLock<T>(
+  dataSource: DataSource,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (dataSource.options.type !== 'postgres') {
+    return work();
+  }
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

@@ -49,12 +49,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { statusCode: status, message, error: STATUS_TEXT[status] ?? exception.name };
     }
     const clientError = asClientError(exception);
-    if (clientError) return clientError;
+    if (clientError) {
+      return clientError;
+    }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn(`Database unavailable: ${(exception as Error).message}`);
-      return { statusCode: 503, message: 'The database is unavailable; try again shortly', error: STATUS_TEXT[503] };
+      return {
+        statusCode: 503,
+        message: 'The database is unavailable; try again shortly',
+        error: STATUS_TEXT[503],
+      };
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
     return { statusCode: 500, message: 'Internal server error', error: STATUS_TEXT[500] };
   }
 }
@@ -62,7 +70,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
 /** Fastify's own 4xx errors (bad JSON, body too large, unsupported media type) keep their status. */
 function asClientError(exception: unknown): ErrorResponseDto | undefined {
   const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) {
+    return undefined;
+  }
   return {
     statusCode,
     message: (exception as Error).message,

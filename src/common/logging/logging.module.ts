@@ -32,11 +32,18 @@ export type RoutedRequest = IncomingMessage & { id?: string; routePattern?: stri
           level: config.level,
           transport:
             config.format === 'pretty'
-              ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+              ? {
+                  target: 'pino-pretty',
+                  options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+                }
               : undefined,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-            error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+            error || response.statusCode >= 500
+              ? 'error'
+              : response.statusCode >= 400
+                ? 'warn'
+                : 'info',
           serializers: {
             req: (request: { id: string; method: string; url: string; raw: RoutedRequest }) => ({
               id: request.id,

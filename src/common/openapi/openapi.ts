@@ -45,6 +45,10 @@ export function serveOpenApiDocument(app: INestApplication, document: OpenAPIObj
   SwaggerModule.setup(DOCS_PATH, app, document, {
     jsonDocumentUrl: DOCS_JSON_PATH,
     customSiteTitle: 'Organisation access API',
-    swaggerOptions: { persistAuthorization: true, displayOperationId: true, tryItOutEnabled: false },
+    swaggerOptions: {
+      persistAuthorization: true,
+      displayOperationId: true,
+      tryItOutEnabled: false,
+    },
   });
 }

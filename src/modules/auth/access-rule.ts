@@ -58,7 +58,9 @@ export function evaluateAccess(
     case 'admin':
       return isAdmin(principal)
         ? allow
-        : deny('This route needs an admin: an active owner or admin user with an owner token on all projects');
+        : deny(
+            'This route needs an admin: an active owner or admin user with an owner token on all projects',
+          );
     case 'permission': {
       const { token, user } = principal;
       if (rule.userTypes && !rule.userTypes.includes(user.type)) {

@@ -6,7 +6,10 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { authConfig, AuthConfig } from '../../config/auth.config';
 import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module';
 import { BearerStrategy } from './bearer.strategy';
-import { FAILED_AUTH_STORAGE, FailedAuthenticationThrottle } from './failed-authentication-throttle';
+import {
+  FAILED_AUTH_STORAGE,
+  FailedAuthenticationThrottle,
+} from './failed-authentication-throttle';
 import { AccessRuleGuard, AdminGuard } from './guards/access.guards';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
 
@@ -25,7 +28,10 @@ import { BearerAuthGuard } from './guards/bearer-auth.guard';
       inject: [authConfig.KEY],
       useFactory: (config: AuthConfig) =>
         config.redisUrl
-          ? new ThrottlerStorageRedisService(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false })
+          ? new ThrottlerStorageRedisService(config.redisUrl, {
+              maxRetriesPerRequest: 1,
+              lazyConnect: false,
+            })
           : new ThrottlerStorageService(),
     },
     { provide: APP_GUARD, useClass: BearerAuthGuard },

@@ -25,7 +25,9 @@ export class FailedAuthenticationThrottle {
   /** Seconds until the address may try again, or 0 when it is not blocked. */
   retryAfterSeconds(ip: string, now = Date.now()): number {
     const until = this.blockedUntil.get(ip);
-    if (until === undefined) return 0;
+    if (until === undefined) {
+      return 0;
+    }
     if (until <= now) {
       this.blockedUntil.delete(ip);
       return 0;
@@ -43,7 +45,9 @@ export class FailedAuthenticationThrottle {
         this.config.failureBlockMs,
         THROTTLER_NAME,
       );
-      if (!record.isBlocked) return 0;
+      if (!record.isBlocked) {
+        return 0;
+      }
       const seconds = Math.max(1, record.timeToBlockExpire);
       this.blockedUntil.set(ip, Date.now() + seconds * 1000);
       return seconds;

@@ -35,7 +35,9 @@ const ALL = (1 << PERMISSIONS.length) - 1;
 /** What each single permission grants, itself included, as a bit set over PERMISSIONS. */
 const GRANTS: ReadonlyMap<Permission, number> = new Map(
   PERMISSIONS.map((permission) => {
-    if (permission === 'owner') return [permission, ALL];
+    if (permission === 'owner') {
+      return [permission, ALL];
+    }
     const family = (PERMISSION_FAMILIES as readonly string[]).includes(permission)
       ? PERMISSIONS.filter((other) => other.startsWith(`${permission}:`)).reduce(
           (mask, other) => mask | bit(other),
@@ -53,7 +55,9 @@ export function isPermission(value: unknown): value is Permission {
 /** Everything a set of granted permissions allows, as a bit set (compute once per token). */
 export function grantMask(granted: readonly Permission[]): number {
   let mask = 0;
-  for (const permission of granted) mask |= GRANTS.get(permission) ?? 0;
+  for (const permission of granted) {
+    mask |= GRANTS.get(permission) ?? 0;
+  }
   return mask;
 }
 
@@ -73,7 +77,10 @@ export function isSubsetOf(requested: readonly Permission[], held: readonly Perm
 }
 
 /** The permissions in `requested` that `held` does not cover, for an error message. */
-export function notCovered(requested: readonly Permission[], held: readonly Permission[]): Permission[] {
+export function notCovered(
+  requested: readonly Permission[],
+  held: readonly Permission[],
+): Permission[] {
   const heldMask = grantMask(held);
   return requested.filter((permission) => (GRANTS.get(permission)! & ~heldMask) !== 0);
 }

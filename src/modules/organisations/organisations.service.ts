@@ -21,7 +21,9 @@ export class OrganisationsService {
   /** Creates the first organisation when there is none (first start), else returns the default. */
   async ensureDefault(name: string): Promise<Organisation> {
     const existing = await this.findDefault();
-    if (existing) return existing;
+    if (existing) {
+      return existing;
+    }
     return this.organisations.save(this.organisations.create({ name }));
   }
 }

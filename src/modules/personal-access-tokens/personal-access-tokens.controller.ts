@@ -22,14 +22,18 @@ import { toCreatedTokenResponse, toTokenResponse } from './token.mapper';
 
 const NOT_FOUND = { description: 'No such token among yours', type: ErrorResponseDto };
 const ESCALATION = {
-  description: 'The token used cannot grant this: more permissions, projects or lifetime than itself',
+  description:
+    'The token used cannot grant this: more permissions, projects or lifetime than itself',
   type: ErrorResponseDto,
 };
 
 /** The caller's own tokens. A token can only manage tokens no broader than itself. */
 @ApiTags('Personal access tokens')
 @Authenticated()
-@ApiBadRequestResponse({ description: 'Invalid input; the message names the field', type: ErrorResponseDto })
+@ApiBadRequestResponse({
+  description: 'Invalid input; the message names the field',
+  type: ErrorResponseDto,
+})
 @Controller('personal-access-tokens')
 export class PersonalAccessTokensController {
   constructor(private readonly tokensService: PersonalAccessTokensService) {}
@@ -57,7 +61,12 @@ export class PersonalAccessTokensController {
     @CurrentActor() actor: EventActor,
     @Body() dto: CreateTokenDto,
   ): Promise<CreatedTokenResponseDto> {
-    const { token, secret } = await this.tokensService.create(caller.user, dto, caller.token, actor);
+    const { token, secret } = await this.tokensService.create(
+      caller.user,
+      dto,
+      caller.token,
+      actor,
+    );
     return toCreatedTokenResponse(token, secret);
   }
 
@@ -70,12 +79,18 @@ export class PersonalAccessTokensController {
   @Post('lookup')
   @HttpCode(200)
   @AdminOnly()
-  @ApiNotFoundResponse({ description: 'No token of the organisation has this secret', type: ErrorResponseDto })
+  @ApiNotFoundResponse({
+    description: 'No token of the organisation has this secret',
+    type: ErrorResponseDto,
+  })
   async lookupToken(
     @CurrentPrincipal() caller: Principal,
     @Body() dto: LookupTokenDto,
   ): Promise<TokenLookupResponseDto> {
-    const { status, token } = await this.tokensService.lookup(caller.user.organisationId, dto.token);
+    const { status, token } = await this.tokensService.lookup(
+      caller.user.organisationId,
+      dto.token,
+    );
     return { status, token: toTokenResponse(token) };
   }
 
@@ -102,7 +117,9 @@ export class PersonalAccessTokensController {
     @CurrentActor() actor: EventActor,
     @Param('patId', ParseUuidPipe) patId: string,
   ): Promise<TokenResponseDto> {
-    return toTokenResponse(await this.tokensService.delete(caller.user, patId, caller.token, actor));
+    return toTokenResponse(
+      await this.tokensService.delete(caller.user, patId, caller.token, actor),
+    );
   }
 
   /**
@@ -120,7 +137,13 @@ export class PersonalAccessTokensController {
     @Param('patId', ParseUuidPipe) patId: string,
     @Body() dto: RegenerateTokenDto,
   ): Promise<CreatedTokenResponseDto> {
-    const { token, secret } = await this.tokensService.regenerate(caller.user, patId, dto, caller.token, actor);
+    const { token, secret } = await this.tokensService.regenerate(
+      caller.user,
+      patId,
+      dto,
+      caller.token,
+      actor,
+    );
     return toCreatedTokenResponse(token, secret);
   }
 }

@@ -12,7 +12,11 @@ import { ServiceUserTokensController } from './service-user-tokens.controller';
 import { TokenAuthenticationService } from './token-authentication.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalAccessToken, ReplacedSecret]), UsersModule, ProjectsModule],
+  imports: [
+    TypeOrmModule.forFeature([PersonalAccessToken, ReplacedSecret]),
+    UsersModule,
+    ProjectsModule,
+  ],
   controllers: [PersonalAccessTokensController, ServiceUserTokensController],
   providers: [
     PersonalAccessTokensService,

@@ -30,7 +30,9 @@ export class PrincipalCache {
 
   get(secretHash: string, now: number): Principal | undefined {
     const entry = this.entries.get(secretHash);
-    if (!entry) return undefined;
+    if (!entry) {
+      return undefined;
+    }
     if (entry.expiresAt <= now) {
       this.entries.delete(secretHash);
       return undefined;
@@ -40,11 +42,15 @@ export class PrincipalCache {
 
   /** Caches a principal loaded when the generation was `loadedAt`, unless invalidated since. */
   set(secretHash: string, principal: Principal, now: number, loadedAt: number): void {
-    if (this.ttlMs <= 0 || loadedAt !== this.generation) return;
+    if (this.ttlMs <= 0 || loadedAt !== this.generation) {
+      return;
+    }
     if (this.entries.size >= this.maxEntries) {
       // Maps iterate in insertion order: drop the oldest entry.
       const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+      if (oldest !== undefined) {
+        this.entries.delete(oldest);
+      }
     }
     this.entries.set(secretHash, { principal, expiresAt: now + this.ttlMs });
   }
@@ -65,7 +71,9 @@ export class PrincipalCache {
   private invalidate(matches: (principal: Principal) => boolean): void {
     this.generation++;
     for (const [hash, entry] of this.entries) {
-      if (matches(entry.principal)) this.entries.delete(hash);
+      if (matches(entry.principal)) {
+        this.entries.delete(hash);
+      }
     }
   }
 }

@@ -21,7 +21,9 @@ export class SecretHasher {
     @Inject(authConfig.KEY) auth: AuthConfig,
     @Inject(databaseConfig.KEY) database: DatabaseConfig,
   ) {
-    this.pepper = auth.tokenPepper ? Buffer.from(auth.tokenPepper, 'utf8') : this.embeddedPepper(database);
+    this.pepper = auth.tokenPepper
+      ? Buffer.from(auth.tokenPepper, 'utf8')
+      : this.embeddedPepper(database);
   }
 
   hash(secret: string): string {
@@ -33,16 +35,22 @@ export class SecretHasher {
       // Configuration validation refuses this; kept as a guard for code that skips it.
       throw new Error('TOKEN_PEPPER must be set when DATABASE_URL points at PostgreSQL');
     }
-    if (database.sqlitePath === ':memory:') return randomBytes(32);
+    if (database.sqlitePath === ':memory:') {
+      return randomBytes(32);
+    }
     const file = join(dirname(database.sqlitePath), PEPPER_FILE_NAME);
     if (!existsSync(file)) {
       mkdirSync(dirname(file), { recursive: true });
       try {
         writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-        this.logger.log(`Created a token pepper in ${file}: keep it with the database, or set TOKEN_PEPPER`);
+        this.logger.log(
+          `Created a token pepper in ${file}: keep it with the database, or set TOKEN_PEPPER`,
+        );
       } catch (error) {
         // Another process (the command-line tool, say) created it first: use theirs.
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw error;
+        }
       }
     }
     chmodSync(file, 0o600);

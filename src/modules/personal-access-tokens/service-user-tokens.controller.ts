@@ -25,7 +25,10 @@ const NOT_FOUND = {
   description: 'Service user ID to get token for (admin only)',
   schema: { type: 'string', format: 'uuid' },
 })
-@ApiBadRequestResponse({ description: 'Invalid input; the message names the field', type: ErrorResponseDto })
+@ApiBadRequestResponse({
+  description: 'Invalid input; the message names the field',
+  type: ErrorResponseDto,
+})
 @ApiNotFoundResponse(NOT_FOUND)
 @Controller('users/service/:userId/personal-access-tokens')
 export class ServiceUserTokensController {

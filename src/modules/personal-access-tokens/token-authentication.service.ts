@@ -36,7 +36,9 @@ export class TokenAuthenticationService implements PrincipalResolver {
   }
 
   async resolve(secret: string, ip: string): Promise<Principal | null> {
-    if (!isWellFormedTokenSecret(secret)) return null;
+    if (!isWellFormedTokenSecret(secret)) {
+      return null;
+    }
     const hash = this.hasher.hash(secret);
     const now = Date.now();
     let principal = this.cache.get(hash, now);
@@ -49,8 +51,12 @@ export class TokenAuthenticationService implements PrincipalResolver {
       }
       this.cache.set(hash, principal, now, generation);
     }
-    if (isExpired(principal.token.expiresAt, now) || principal.user.status !== 'active') return null;
-    if (principal.user.type === 'invited') return null;
+    if (isExpired(principal.token.expiresAt, now) || principal.user.status !== 'active') {
+      return null;
+    }
+    if (principal.user.type === 'invited') {
+      return null;
+    }
     this.recordUse(principal.token.id, ip, now);
     return principal;
   }
@@ -97,7 +103,9 @@ export class TokenAuthenticationService implements PrincipalResolver {
       ])
       .where('token.secretHash = :secretHash', { secretHash })
       .getOne();
-    if (!token?.user) return null;
+    if (!token?.user) {
+      return null;
+    }
     const { user } = token;
     return {
       user: {
@@ -129,8 +137,12 @@ export class TokenAuthenticationService implements PrincipalResolver {
    */
   private recordUse(tokenId: string, ip: string, now: number): void {
     const interval = this.auth.lastUsedIntervalMs;
-    if (now - (this.lastUseWrites.get(tokenId) ?? 0) < interval) return;
-    if (this.lastUseWrites.size >= 50_000) this.pruneLastUseWrites(now, interval);
+    if (now - (this.lastUseWrites.get(tokenId) ?? 0) < interval) {
+      return;
+    }
+    if (this.lastUseWrites.size >= 50_000) {
+      this.pruneLastUseWrites(now, interval);
+    }
     this.lastUseWrites.set(tokenId, now);
     this.tokens
       .createQueryBuilder()
@@ -144,12 +156,16 @@ export class TokenAuthenticationService implements PrincipalResolver {
         ) as unknown,
       })
       .execute()
-      .catch((error: unknown) => this.logger.warn(`Could not record the last use of token ${tokenId}: ${String(error)}`));
+      .catch((error: unknown) =>
+        this.logger.warn(`Could not record the last use of token ${tokenId}: ${String(error)}`),
+      );
   }
 
   private pruneLastUseWrites(now: number, interval: number): void {
     for (const [tokenId, writtenAt] of this.lastUseWrites) {
-      if (now - writtenAt >= interval) this.lastUseWrites.delete(tokenId);
+      if (now - writtenAt >= interval) {
+        this.lastUseWrites.delete(tokenId);
+      }
     }
   }
 
@@ -159,11 +175,19 @@ export class TokenAuthenticationService implements PrincipalResolver {
       .createQueryBuilder('replaced')
       .innerJoin('replaced.token', 'token')
       .innerJoin('token.user', 'user')
-      .select(['replaced.tokenId', 'replaced.replacedAt', 'token.id', 'user.id', 'user.organisationId'])
+      .select([
+        'replaced.tokenId',
+        'replaced.replacedAt',
+        'token.id',
+        'user.id',
+        'user.organisationId',
+      ])
       .where('replaced.secretHash = :secretHash', { secretHash })
       .getOne();
     const organisationId = replaced?.token?.user?.organisationId;
-    if (!replaced || !organisationId) return;
+    if (!replaced || !organisationId) {
+      return;
+    }
     this.logger.warn(
       `A replaced secret of token ${replaced.tokenId} was presented from ${ip}; it may have leaked`,
     );

@@ -20,7 +20,9 @@ export function expiresAtFor(expiry: TokenExpiry, now: Date): Date | null {
 
 /** True when `expiry` is longer than the configured maximum lifetime (null: no maximum). */
 export function exceedsMaxLifetime(expiry: TokenExpiry, maxLifetimeDays: number | null): boolean {
-  if (maxLifetimeDays === null) return false;
+  if (maxLifetimeDays === null) {
+    return false;
+  }
   const days = EXPIRY_DAYS[expiry];
   return days === null || days > maxLifetimeDays;
 }

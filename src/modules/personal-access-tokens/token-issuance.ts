@@ -26,7 +26,9 @@ export function escalationProblems(issuer: AuthenticatedToken, grant: TokenGrant
   }
   if (!grant.allProjects && !issuer.allProjects) {
     const outside = grant.projectIds.filter((id) => !issuer.projectIds.has(id));
-    if (outside.length > 0) problems.push(`projects ${outside.join(', ')} are outside the token used`);
+    if (outside.length > 0) {
+      problems.push(`projects ${outside.join(', ')} are outside the token used`);
+    }
   }
   if (grant.expiresAt !== undefined && issuer.expiresAt !== null) {
     if (grant.expiresAt === null || grant.expiresAt.getTime() > issuer.expiresAt.getTime()) {

@@ -19,7 +19,9 @@ const SHAPE = new RegExp(`^${TOKEN_PREFIX}_[0-9A-Za-z]{${RANDOM_CHARS + CHECKSUM
 
 function toBase62(value: bigint, width: number): string {
   let out = '';
-  for (let rest = value; rest > 0n; rest /= 62n) out = ALPHABET[Number(rest % 62n)] + out;
+  for (let rest = value; rest > 0n; rest /= 62n) {
+    out = ALPHABET[Number(rest % 62n)] + out;
+  }
   return out.padStart(width, ALPHABET[0]);
 }
 
@@ -34,7 +36,9 @@ export function generateTokenSecret(): string {
 
 /** True when the string has the token shape and a matching checksum. No database needed. */
 export function isWellFormedTokenSecret(candidate: string): boolean {
-  if (candidate.length !== TOKEN_SECRET_LENGTH || !SHAPE.test(candidate)) return false;
+  if (candidate.length !== TOKEN_SECRET_LENGTH || !SHAPE.test(candidate)) {
+    return false;
+  }
   const body = candidate.slice(TOKEN_PREFIX.length + 1);
   const random = body.slice(0, RANDOM_CHARS);
   return body.slice(RANDOM_CHARS) === checksumOf(random);

@@ -4,7 +4,10 @@ import { CreatedTokenResponseDto, TokenResponseDto } from './dto/token-response.
 import { PersonalAccessToken } from './entities/personal-access-token.entity';
 
 /** A token with its owner and projects, as loaded for an answer (never with its secret's hash). */
-export type LoadedToken = Omit<PersonalAccessToken, 'user' | 'projects' | 'secretHash' | 'userId'> & {
+export type LoadedToken = Omit<
+  PersonalAccessToken,
+  'user' | 'projects' | 'secretHash' | 'userId'
+> & {
   user: UserFields;
   projects: ProjectFields[];
 };
@@ -30,6 +33,9 @@ export function toTokenResponse(token: LoadedToken): TokenResponseDto {
   };
 }
 
-export function toCreatedTokenResponse(token: LoadedToken, secret: string): CreatedTokenResponseDto {
+export function toCreatedTokenResponse(
+  token: LoadedToken,
+  secret: string,
+): CreatedTokenResponseDto {
   return { ...toTokenResponse(token), token: secret };
 }

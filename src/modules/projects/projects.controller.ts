@@ -16,7 +16,11 @@ import {
 } from '../auth/decorators/access.decorators';
 import { CurrentActor, CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
 import { Principal } from '../auth/principal';
-import { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from './dto/project-requests.dto';
+import {
+  CreateProjectDto,
+  ListProjectsQueryDto,
+  UpdateProjectDto,
+} from './dto/project-requests.dto';
 import { ProjectPageDto } from './dto/project-page.dto';
 import { ProjectResponseDto } from './dto/project-response.dto';
 import { toProjectResponse } from './project.mapper';
@@ -25,7 +29,10 @@ import { ProjectsService } from './projects.service';
 const NOT_FOUND = { description: 'No such project in the organisation', type: ErrorResponseDto };
 
 @ApiTags('Projects')
-@ApiBadRequestResponse({ description: 'Invalid input; the message names the field', type: ErrorResponseDto })
+@ApiBadRequestResponse({
+  description: 'Invalid input; the message names the field',
+  type: ErrorResponseDto,
+})
 @Controller('projects')
 export class ProjectsController {
   constructor(private readonly projectsService: ProjectsService) {}
@@ -50,7 +57,10 @@ export class ProjectsController {
       },
       query,
     );
-    return { ...page, results: page.results.map(toProjectResponse) } satisfies Page<ProjectResponseDto>;
+    return {
+      ...page,
+      results: page.results.map(toProjectResponse),
+    } satisfies Page<ProjectResponseDto>;
   }
 
   /**
@@ -60,14 +70,22 @@ export class ProjectsController {
    * `owner` or `project:manage`.
    */
   @Post()
-  @RequirePermissions('project:manage', { allProjects: true, userTypes: ['owner', 'admin', 'author'] })
-  @ApiConflictResponse({ description: 'A project with this key already exists', type: ErrorResponseDto })
+  @RequirePermissions('project:manage', {
+    allProjects: true,
+    userTypes: ['owner', 'admin', 'author'],
+  })
+  @ApiConflictResponse({
+    description: 'A project with this key already exists',
+    type: ErrorResponseDto,
+  })
   async createProject(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
     @Body() dto: CreateProjectDto,
   ): Promise<ProjectResponseDto> {
-    return toProjectResponse(await this.projectsService.create(caller.user.organisationId, dto, actor));
+    return toProjectResponse(
+      await this.projectsService.create(caller.user.organisationId, dto, actor),
+    );
   }
 
   /**
@@ -93,14 +111,22 @@ export class ProjectsController {
   @Put(':projectId')
   @RequirePermissions('project:manage', { project: 'projectId' })
   @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse({ description: 'A project with this key already exists', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'A project with this key already exists',
+    type: ErrorResponseDto,
+  })
   async updateProject(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
     @Param('projectId', ParseUuidPipe) projectId: string,
     @Body() dto: UpdateProjectDto,
   ): Promise<ProjectResponseDto> {
-    const project = await this.projectsService.update(caller.user.organisationId, projectId, dto, actor);
+    const project = await this.projectsService.update(
+      caller.user.organisationId,
+      projectId,
+      dto,
+      actor,
+    );
     return toProjectResponse(project);
   }
 
@@ -119,6 +145,8 @@ export class ProjectsController {
     @CurrentActor() actor: EventActor,
     @Param('projectId', ParseUuidPipe) projectId: string,
   ): Promise<ProjectResponseDto> {
-    return toProjectResponse(await this.projectsService.delete(caller.user.organisationId, projectId, actor));
+    return toProjectResponse(
+      await this.projectsService.delete(caller.user.organisationId, projectId, actor),
+    );
   }
 }

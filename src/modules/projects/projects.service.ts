@@ -6,7 +6,11 @@ import { Page, toPage } from '../../common/dto/pagination.dto';
 import { DomainEvents, EventActor } from '../../common/events/domain-event';
 import { isUniqueViolation } from '../../database/database-errors';
 import { likePattern } from '../../database/like-pattern';
-import { CreateProjectDto, ListProjectsQueryDto, UpdateProjectDto } from './dto/project-requests.dto';
+import {
+  CreateProjectDto,
+  ListProjectsQueryDto,
+  UpdateProjectDto,
+} from './dto/project-requests.dto';
 import { Project } from './entities/project.entity';
 
 /** Which projects a caller may see: all of the organisation, or a list. */
@@ -26,7 +30,9 @@ export class ProjectsService {
   ) {}
 
   async list(scope: ProjectScope, query: ListProjectsQueryDto): Promise<Page<Project>> {
-    if (!scope.allProjects && scope.projectIds.size === 0) return toPage([], 0, query);
+    if (!scope.allProjects && scope.projectIds.size === 0) {
+      return toPage([], 0, query);
+    }
     const builder = this.projects
       .createQueryBuilder('project')
       .where('project.organisationId = :organisationId', { organisationId: scope.organisationId })
@@ -53,13 +59,16 @@ export class ProjectsService {
 
   async get(organisationId: string, id: string): Promise<Project> {
     const project = await this.projects.findOneBy({ id, organisationId });
-    if (!project) throw new NotFoundException('Project not found');
+    if (!project) {
+      throw new NotFoundException('Project not found');
+    }
     return project;
   }
 
   /** The organisation's projects among `ids`, and the ids that are not among them. */
   async findMany(organisationId: string, ids: readonly string[]) {
-    const found = ids.length > 0 ? await this.projects.findBy({ organisationId, id: In([...ids]) }) : [];
+    const found =
+      ids.length > 0 ? await this.projects.findBy({ organisationId, id: In([...ids]) }) : [];
     const foundIds = new Set(found.map((project) => project.id));
     return { found, missing: ids.filter((id) => !foundIds.has(id)) };
   }
@@ -87,9 +96,13 @@ export class ProjectsService {
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const field of ['name', 'key', 'protected'] as const) {
       const next = dto[field];
-      if (next !== undefined && next !== project[field]) changes[field] = { from: project[field], to: next };
+      if (next !== undefined && next !== project[field]) {
+        changes[field] = { from: project[field], to: next };
+      }
     }
-    if (Object.keys(changes).length === 0) return project;
+    if (Object.keys(changes).length === 0) {
+      return project;
+    }
     this.projects.merge(project, {
       name: dto.name ?? project.name,
       key: dto.key ?? project.key,
@@ -111,7 +124,10 @@ export class ProjectsService {
     if (!result.affected) {
       throw new ConflictException('The project changed while it was being deleted; try again');
     }
-    await this.emit(DomainEvents.ProjectDeleted, project, actor, { name: project.name, key: project.key });
+    await this.emit(DomainEvents.ProjectDeleted, project, actor, {
+      name: project.name,
+      key: project.key,
+    });
     return project;
   }
 
@@ -119,12 +135,19 @@ export class ProjectsService {
     try {
       return await write();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictException(DUPLICATE_KEY);
+      if (isUniqueViolation(error)) {
+        throw new ConflictException(DUPLICATE_KEY);
+      }
       throw error;
     }
   }
 
-  private emit(name: string, project: Project, actor: EventActor, details: Record<string, unknown>) {
+  private emit(
+    name: string,
+    project: Project,
+    actor: EventActor,
+    details: Record<string, unknown>,
+  ) {
     return this.events.emitAsync(name, {
       name,
       organisationId: project.organisationId,

@@ -50,7 +50,9 @@ export class ProvisioningService {
    */
   async firstStart(): Promise<IssuedToken | null> {
     const organisation = await this.organisations.ensureDefault(this.config.organisationName);
-    if (await this.users.hasActiveAdmin(organisation.id)) return null;
+    if (await this.users.hasActiveAdmin(organisation.id)) {
+      return null;
+    }
     const existing = await this.users.findByEmail(organisation.id, this.config.adminEmail);
     if (existing) {
       this.logger.warn(
@@ -58,7 +60,10 @@ export class ProvisioningService {
       );
       return null;
     }
-    return this.createAdmin({ email: this.config.adminEmail, type: 'owner', expiry: 'month' }, organisation);
+    return this.createAdmin(
+      { email: this.config.adminEmail, type: 'owner', expiry: 'month' },
+      organisation,
+    );
   }
 
   /** A new admin (or owner) person with an owner token on all projects. */
@@ -68,7 +73,9 @@ export class ProvisioningService {
   ): Promise<IssuedToken> {
     const target = organisation ?? (await this.defaultOrganisation());
     if (await this.users.findByEmail(target.id, input.email)) {
-      throw new ProvisioningError(`A user with email ${input.email} already exists; use create-token to give them a token`);
+      throw new ProvisioningError(
+        `A user with email ${input.email} already exists; use create-token to give them a token`,
+      );
     }
     const user = await this.users.create(
       { organisationId: target.id, email: input.email, type: input.type, isService: false },
@@ -88,7 +95,9 @@ export class ProvisioningService {
   async createToken(request: TokenRequest): Promise<IssuedToken> {
     const organisation = await this.defaultOrganisation();
     const user = await this.users.findByEmail(organisation.id, request.email);
-    if (!user) throw new ProvisioningError(`No user with email ${request.email}`);
+    if (!user) {
+      throw new ProvisioningError(`No user with email ${request.email}`);
+    }
     return this.issue(user, request);
   }
 

@@ -32,7 +32,10 @@ export class ProfileController {
    * @remarks Only your own first and last name; type and status are changed by an admin.
    */
   @Put()
-  @ApiBadRequestResponse({ description: 'Invalid input; the message names the field', type: ErrorResponseDto })
+  @ApiBadRequestResponse({
+    description: 'Invalid input; the message names the field',
+    type: ErrorResponseDto,
+  })
   async updateProfile(
     @CurrentUser() user: AuthenticatedUser,
     @CurrentActor() actor: EventActor,

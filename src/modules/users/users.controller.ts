@@ -1,5 +1,10 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { Page } from '../../common/dto/pagination.dto';
 import { EventActor } from '../../common/events/domain-event';
@@ -15,7 +20,10 @@ import { UsersService } from './users.service';
 
 @ApiTags('Users')
 @AdminOnly()
-@ApiBadRequestResponse({ description: 'Invalid input; the message names the field', type: ErrorResponseDto })
+@ApiBadRequestResponse({
+  description: 'Invalid input; the message names the field',
+  type: ErrorResponseDto,
+})
 @Controller('users')
 export class UsersController {
   constructor(private readonly usersService: UsersService) {}
@@ -42,13 +50,18 @@ export class UsersController {
    * the service-user token routes.
    */
   @Post('service')
-  @ApiConflictResponse({ description: 'A user with this email already exists', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'A user with this email already exists',
+    type: ErrorResponseDto,
+  })
   async createServiceUser(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
     @Body() dto: CreateServiceUserDto,
   ): Promise<UserResponseDto> {
-    return toUserResponse(await this.usersService.createServiceUser(caller.organisationId, dto, actor));
+    return toUserResponse(
+      await this.usersService.createServiceUser(caller.organisationId, dto, actor),
+    );
   }
 
   /**
@@ -62,7 +75,9 @@ export class UsersController {
     @CurrentUser() caller: AuthenticatedUser,
     @Param('userId', ParseUuidPipe) userId: string,
   ): Promise<UserResponseDto> {
-    return toUserResponse(await this.usersService.findInOrganisation(caller.organisationId, userId));
+    return toUserResponse(
+      await this.usersService.findInOrganisation(caller.organisationId, userId),
+    );
   }
 
   /**
@@ -74,7 +89,10 @@ export class UsersController {
    */
   @Put(':userId')
   @ApiNotFoundResponse({ description: 'No such user in the organisation', type: ErrorResponseDto })
-  @ApiConflictResponse({ description: 'The change would leave no active owner', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'The change would leave no active owner',
+    type: ErrorResponseDto,
+  })
   async updateUser(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,

@@ -12,12 +12,7 @@ import { DomainEvents, EventActor } from '../../common/events/domain-event';
 import { Page, toPage } from '../../common/dto/pagination.dto';
 import { isUniqueViolation } from '../../database/database-errors';
 import { likePattern } from '../../database/like-pattern';
-import {
-  SERVICE_USER_TYPES,
-  User,
-  UserStatus,
-  UserType,
-} from './entities/user.entity';
+import { SERVICE_USER_TYPES, User, UserType } from './entities/user.entity';
 import {
   CreateServiceUserDto,
   ListUsersQueryDto,
@@ -76,14 +71,18 @@ export class UsersService {
 
   async findInOrganisation(organisationId: string, id: string): Promise<User> {
     const user = await this.users.findOneBy({ id, organisationId });
-    if (!user) throw new NotFoundException('User not found');
+    if (!user) {
+      throw new NotFoundException('User not found');
+    }
     return user;
   }
 
   /** A service user of the organisation; a person's id, an unknown id or another organisation's: 404. */
   async findServiceUser(organisationId: string, id: string): Promise<User> {
     const user = await this.users.findOneBy({ id, organisationId, isService: true });
-    if (!user) throw new NotFoundException('Service user not found');
+    if (!user) {
+      throw new NotFoundException('Service user not found');
+    }
     return user;
   }
 
@@ -140,11 +139,15 @@ export class UsersService {
 
   async update(actor: UserActor, id: string, dto: UpdateUserDto): Promise<User> {
     const user = await this.findInOrganisation(actor.organisationId, id);
-    const changesRole = (dto.type !== undefined && dto.type !== user.type) ||
+    const changesRole =
+      (dto.type !== undefined && dto.type !== user.type) ||
       (dto.status !== undefined && dto.status !== user.status);
-    if (changesRole) this.assertMayChangeRole(actor, user, dto);
+    if (changesRole) {
+      this.assertMayChangeRole(actor, user, dto);
+    }
     if (user.type === 'owner' && user.status === 'active' && changesRole) {
-      const staysActiveOwner = (dto.type ?? user.type) === 'owner' && (dto.status ?? user.status) === 'active';
+      const staysActiveOwner =
+        (dto.type ?? user.type) === 'owner' && (dto.status ?? user.status) === 'active';
       if (!staysActiveOwner && !(await this.hasAnotherActiveOwner(user))) {
         throw new ConflictException('The organisation must keep at least one active owner');
       }
@@ -152,7 +155,11 @@ export class UsersService {
     return this.applyChanges(user, dto, actor);
   }
 
-  updateProfile(user: { id: string; organisationId: string }, dto: UpdateProfileDto, actor: EventActor) {
+  updateProfile(
+    user: { id: string; organisationId: string },
+    dto: UpdateProfileDto,
+    actor: EventActor,
+  ) {
     return this.findInOrganisation(user.organisationId, user.id).then((current) =>
       this.applyChanges(current, { firstName: dto.firstName, lastName: dto.lastName }, actor),
     );
@@ -165,8 +172,14 @@ export class UsersService {
     if (dto.type === 'invited') {
       throw new BadRequestException('type cannot be set to invited: invitations set it');
     }
-    if (user.isService && dto.type !== undefined && !(SERVICE_USER_TYPES as readonly string[]).includes(dto.type)) {
-      throw new BadRequestException(`type of a service user must be one of ${SERVICE_USER_TYPES.join(', ')}`);
+    if (
+      user.isService &&
+      dto.type !== undefined &&
+      !(SERVICE_USER_TYPES as readonly string[]).includes(dto.type)
+    ) {
+      throw new BadRequestException(
+        `type of a service user must be one of ${SERVICE_USER_TYPES.join(', ')}`,
+      );
     }
     if ((user.type === 'owner' || dto.type === 'owner') && actor.type !== 'owner') {
       throw new ForbiddenException('Only an owner can make or change an owner');
@@ -192,12 +205,14 @@ export class UsersService {
         changes[field] = { from: user[field], to: next };
       }
     }
-    if (Object.keys(changes).length === 0) return user;
+    if (Object.keys(changes).length === 0) {
+      return user;
+    }
     const updated = this.users.merge(user, {
       firstName: dto.firstName !== undefined ? dto.firstName : user.firstName,
       lastName: dto.lastName !== undefined ? dto.lastName : user.lastName,
-      status: (dto.status ?? user.status) as UserStatus,
-      type: (dto.type ?? user.type) as UserType,
+      status: dto.status ?? user.status,
+      type: dto.type ?? user.type,
     });
     const saved = await this.users.save(updated);
     await this.events.emitAsync(DomainEvents.UserUpdated, {
@@ -211,4 +226,3 @@ export class UsersService {
     return saved;
   }
 }
-

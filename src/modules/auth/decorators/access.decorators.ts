@@ -12,7 +12,6 @@ import { Permission } from '../permissions';
 import { UserType } from '../../users/entities/user.entity';
 import { ErrorResponseDto } from '../../../common/dto/error-response.dto';
 
-
 /** Opts a route out of authentication (health, docs). */
 export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
 
@@ -21,7 +20,8 @@ function withRule(rule: AccessRule, forbidden?: string) {
     SetMetadata(ACCESS_RULE_KEY, rule),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({
-      description: 'No token, or an unknown, malformed, expired or deleted one, or its user is not active',
+      description:
+        'No token, or an unknown, malformed, expired or deleted one, or its user is not active',
       type: ErrorResponseDto,
     }),
     ApiTooManyRequestsResponse({
@@ -29,7 +29,9 @@ function withRule(rule: AccessRule, forbidden?: string) {
       type: ErrorResponseDto,
     }),
   ];
-  if (forbidden) decorators.push(ApiForbiddenResponse({ description: forbidden, type: ErrorResponseDto }));
+  if (forbidden) {
+    decorators.push(ApiForbiddenResponse({ description: forbidden, type: ErrorResponseDto }));
+  }
   return applyDecorators(...decorators);
 }
 

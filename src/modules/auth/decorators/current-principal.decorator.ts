@@ -28,8 +28,10 @@ export const CurrentToken = createParamDecorator(
 );
 
 /** Who is acting, for domain events and the audit trail. */
-export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): EventActor => {
-  const principal = principalOf(context);
-  const request = context.switchToHttp().getRequest<FastifyRequest>();
-  return { userId: principal.user.id, tokenId: principal.token.id, ip: request.ip };
-});
+export const CurrentActor = createParamDecorator(
+  (_: unknown, context: ExecutionContext): EventActor => {
+    const principal = principalOf(context);
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    return { userId: principal.user.id, tokenId: principal.token.id, ip: request.ip };
+  },
+);

@@ -1,16 +1,26 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { AccessRule, evaluateAccess, isAdmin } from '../access-rule';
 import { ACCESS_RULE_KEY, IS_PUBLIC_KEY } from '../access-metadata';
 import { Principal } from '../principal';
 
-type Request = FastifyRequest<{ Params: Record<string, string | undefined> }> & { user?: Principal };
+type Request = FastifyRequest<{ Params: Record<string, string | undefined> }> & {
+  user?: Principal;
+};
 
 function principalOf(context: ExecutionContext): Principal {
   const principal = context.switchToHttp().getRequest<Request>().user;
   // The global BearerAuthGuard runs first; without a principal there is nothing to allow.
-  if (!principal) throw new ForbiddenException('No authenticated caller');
+  if (!principal) {
+    throw new ForbiddenException('No authenticated caller');
+  }
   return principal;
 }
 
@@ -28,16 +38,24 @@ export class AccessRuleGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets)) {
+      return true;
+    }
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE_KEY, targets);
     if (!rule) {
-      this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no access rule: refused`);
+      this.logger.error(
+        `${context.getClass().name}.${context.getHandler().name} declares no access rule: refused`,
+      );
       throw new ForbiddenException('This route declares no access rule');
     }
-    if (rule.kind === 'admin') return true;
+    if (rule.kind === 'admin') {
+      return true;
+    }
     const request = context.switchToHttp().getRequest<Request>();
     const decision = evaluateAccess(rule, principalOf(context), request.params ?? {});
-    if (!decision.allowed) throw new ForbiddenException(decision.reason);
+    if (!decision.allowed) {
+      throw new ForbiddenException(decision.reason);
+    }
     return true;
   }
 }

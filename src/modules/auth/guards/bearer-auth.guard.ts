@@ -37,16 +37,22 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (isPublic) return true;
+    if (isPublic) {
+      return true;
+    }
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     const reply = http.getResponse<FastifyReply>();
     const retryAfter = this.throttle.retryAfterSeconds(request.ip);
-    if (retryAfter > 0) throw tooManyFailures(reply, retryAfter);
+    if (retryAfter > 0) {
+      throw tooManyFailures(reply, retryAfter);
+    }
     try {
       await super.canActivate(context);
     } catch (error) {
-      if (!(error instanceof AuthenticationFailed)) throw error;
+      if (!(error instanceof AuthenticationFailed)) {
+        throw error;
+      }
       throw await this.refuse(request, reply);
     }
     request.user = request.bearerView?.user;
@@ -56,13 +62,23 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
   /** Passport sees a view of the request with the Authorization header only. */
   override getRequest(context: ExecutionContext): BearerRequest {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.bearerView ??= { headers: { authorization: request.headers.authorization }, ip: request.ip };
+    request.bearerView ??= {
+      headers: { authorization: request.headers.authorization },
+      ip: request.ip,
+    };
     return request.bearerView;
   }
 
   override handleRequest<TUser = Principal>(error: unknown, principal: TUser | false): TUser {
-    if (error) throw error;
-    if (!principal) throw new AuthenticationFailed();
+    if (error instanceof Error) {
+      throw error;
+    }
+    if (error) {
+      throw new Error('Bearer authentication failed');
+    }
+    if (!principal) {
+      throw new AuthenticationFailed();
+    }
     return principal;
   }
 
@@ -70,7 +86,9 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     // A missing header is not a guess: only presented tokens count towards the throttle.
     const presented = Boolean(request.headers.authorization);
     const retryAfter = presented ? await this.throttle.recordFailure(request.ip) : 0;
-    if (retryAfter > 0) return tooManyFailures(reply, retryAfter);
+    if (retryAfter > 0) {
+      return tooManyFailures(reply, retryAfter);
+    }
     reply.header(
       'WWW-Authenticate',
       presented ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"',

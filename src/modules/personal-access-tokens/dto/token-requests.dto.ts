@@ -18,7 +18,9 @@ import { TOKEN_EXPIRIES, TokenExpiry } from '../token-expiry';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lowerCaseAll = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((item: unknown) => (typeof item === 'string' ? item.toLowerCase() : item)) : value;
+  Array.isArray(value)
+    ? value.map((item: unknown) => (typeof item === 'string' ? item.toLowerCase() : item))
+    : value;
 
 export class CreateTokenDto {
   /** Description or note for the token, 1 to 100 characters */
@@ -54,7 +56,12 @@ export class CreateTokenDto {
   projects?: string[];
 
   /** Permissions granted to the token: `owner` grants everything, a family name its whole family */
-  @ApiProperty({ enum: PERMISSIONS, enumName: 'Permission', isArray: true, example: ['releases:deploy'] })
+  @ApiProperty({
+    enum: PERMISSIONS,
+    enumName: 'Permission',
+    isArray: true,
+    example: ['releases:deploy'],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(PERMISSIONS.length)

@@ -20,7 +20,8 @@ export class CreateProjectDto {
   @IsString()
   @MaxLength(64)
   @Matches(PROJECT_KEY_PATTERN, {
-    message: 'key must be lower-case letters and digits in dash-separated groups, at least 2 characters first (e.g. pricing-rules)',
+    message:
+      'key must be lower-case letters and digits in dash-separated groups, at least 2 characters first (e.g. pricing-rules)',
   })
   key: string;
 
@@ -31,7 +32,12 @@ export class CreateProjectDto {
   protected?: boolean;
 
   /** `v1` (standard, the default) or `v2` (Git-like); fixed once created */
-  @ApiProperty({ enum: PROJECT_VERSIONS, enumName: 'ProjectVersion', required: false, default: 'v1' })
+  @ApiProperty({
+    enum: PROJECT_VERSIONS,
+    enumName: 'ProjectVersion',
+    required: false,
+    default: 'v1',
+  })
   @IsOmittable()
   @IsIn(PROJECT_VERSIONS)
   version?: ProjectVersion;

@@ -25,7 +25,12 @@ export class CreateServiceUserDto {
   email: string;
 
   /** `admin` or `member` (the default) */
-  @ApiProperty({ enum: SERVICE_USER_TYPES, enumName: 'ServiceUserType', default: 'member', required: false })
+  @ApiProperty({
+    enum: SERVICE_USER_TYPES,
+    enumName: 'ServiceUserType',
+    default: 'member',
+    required: false,
+  })
   @IsOmittable()
   @IsIn(SERVICE_USER_TYPES)
   type?: ServiceUserType;

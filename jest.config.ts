@@ -1,0 +1,81 @@
+import { createConnection } from 'node:net';
+import type { Config } from 'jest';
+
+/*
+ * Three projects: unit specs beside the code, and the end-to-end suite twice, on SQLite (always)
+ * and on PostgreSQL (when TEST_DATABASE_URL is set or a server answers on 127.0.0.1:5432; each test
+ * file gets a fresh database it creates and drops). REQUIRE_POSTGRES=1 makes a missing server an
+ * error instead of a skip (CI sets it).
+ */
+
+const swaggerPlugin = { path: '<rootDir>/test/setup/swagger-plugin-transformer.js' };
+
+/** Unit specs only transpile; the e2e suite type-checks so that the Swagger plugin sees types. */
+const transform = (withSwaggerPlugin: boolean): Config['transform'] => ({
+  // @fastify/static requires content-disposition, which is ESM only: Node loads it (require(esm)),
+  // Jest's module system does not, so it is transpiled for the tests.
+  'node_modules/content-disposition/.+\\.js$': [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs' }, isolatedModules: true },
+  ],
+  '^.+\\.ts$': [
+    'ts-jest',
+    withSwaggerPlugin
+      ? { tsconfig: 'tsconfig.json', astTransformers: { before: [swaggerPlugin] } }
+      : { tsconfig: 'tsconfig.json', isolatedModules: true },
+  ],
+});
+
+const e2e = (name: string, setup: string): Config => ({
+  displayName: name,
+  testEnvironment: 'node',
+  rootDir: '.',
+  testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+  transform: transform(true),
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  setupFiles: [`<rootDir>/test/setup/${setup}-env.ts`],
+  setupFilesAfterEnv: [`<rootDir>/test/setup/${setup}-database.ts`],
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  slowTestThreshold: 20,
+});
+
+function postgresAnswers(): Promise<boolean> {
+  const url = new URL(
+    process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  );
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port || 5432) });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export default async (): Promise<Config> => {
+  const projects: Config[] = [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      transform: transform(false),
+    },
+    e2e('e2e-sqlite', 'sqlite'),
+  ];
+  if (await postgresAnswers()) {
+    projects.push(e2e('e2e-postgres', 'postgres'));
+  } else if (process.env.REQUIRE_POSTGRES === '1') {
+    throw new Error(
+      'REQUIRE_POSTGRES=1 but no PostgreSQL answers (set TEST_DATABASE_URL or start one on 127.0.0.1:5432)',
+    );
+  } else {
+    process.stderr.write(
+      '\n*** PostgreSQL e2e suite SKIPPED: no server on 127.0.0.1:5432 and TEST_DATABASE_URL is not set. ***\n\n',
+    );
+  }
+  return { projects, maxWorkers: 2, testTimeout: 30_000 };
+};
