@@ -9,6 +9,7 @@ import { databaseConfig } from './config/database.config';
 import { environment } from './config/environment';
 import { loggingConfig } from './config/logging.config';
 import { DatabaseModule } from './database/database.module';
+import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
@@ -36,6 +37,7 @@ import { UsersModule } from './modules/users/users.module';
     ProjectsModule,
     PersonalAccessTokensModule,
     ProvisioningModule,
+    AuditLogModule,
   ],
 })
 export class AppModule {}

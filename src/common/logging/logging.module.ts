@@ -38,6 +38,17 @@ export type RoutedRequest = IncomingMessage & { id?: string; routePattern?: stri
                 }
               : undefined,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          // The exception filter logs a 500's real error; drop pino-http's synthetic one.
+          customErrorObject: (
+            _request: IncomingMessage,
+            _response: ServerResponse,
+            _error: Error,
+            value: Record<string, unknown>,
+          ) => ({
+            req: value.req,
+            res: value.res,
+            responseTime: value.responseTime,
+          }),
           customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
             error || response.statusCode >= 500
               ? 'error'

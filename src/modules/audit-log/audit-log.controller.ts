@@ -1,0 +1,33 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { AdminOnly } from '../auth/decorators/access.decorators';
+import { CurrentUser } from '../auth/decorators/current-principal.decorator';
+import { AuthenticatedUser } from '../auth/principal';
+import { AuditLogService } from './audit-log.service';
+import { AuditLogPageDto, ListAuditLogQueryDto } from './dto/audit-log.dto';
+
+@ApiTags('Audit log')
+@AdminOnly()
+@Controller('audit-log')
+export class AuditLogController {
+  constructor(private readonly auditLog: AuditLogService) {}
+
+  /**
+   * List audit entries
+   *
+   * @remarks Who created, changed, regenerated and deleted what, from where and when, newest
+   * first (admin only). Filter by action, actor and target.
+   */
+  @Get()
+  @ApiBadRequestResponse({
+    description: 'Invalid filter; the message names it',
+    type: ErrorResponseDto,
+  })
+  listAuditEntries(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query() query: ListAuditLogQueryDto,
+  ): Promise<AuditLogPageDto> {
+    return this.auditLog.list(caller.organisationId, query);
+  }
+}

@@ -1,0 +1,117 @@
+import {
+  applyDecorators,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FindOptionsWhere, LessThan, Repository } from 'typeorm';
+import { Page, toPage } from '../../common/dto/pagination.dto';
+import { DomainEvent, DomainEvents } from '../../common/events/domain-event';
+import { auditLogConfig, AuditLogConfig } from './audit-log.config';
+import { AuditEntryDto, ListAuditLogQueryDto } from './dto/audit-log.dto';
+import { AuditEntry } from './entities/audit-entry.entity';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One listener for every domain event. (An array given to @OnEvent is read by EventEmitter2 as
+ * one namespaced event name, not as several events.)
+ */
+const OnEveryDomainEvent = () =>
+  applyDecorators(
+    ...Object.values(DomainEvents).map((name) => OnEvent(name, { async: true, promisify: true })),
+  );
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * Records every domain event the core modules emit as an audit entry, and answers the trail.
+ * It only listens: the modules that emit know nothing of it.
+ */
+@Injectable()
+export class AuditLogService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(AuditLogService.name);
+  private purgeTimer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>,
+    @Inject(auditLogConfig.KEY) private readonly config: AuditLogConfig,
+  ) {}
+
+  @OnEveryDomainEvent()
+  async record(event: DomainEvent): Promise<void> {
+    try {
+      const entry = this.entries.create({
+        organisationId: event.organisationId,
+        action: event.name,
+        actorId: event.actor.userId,
+        tokenId: event.actor.tokenId,
+        targetType: event.targetType,
+        targetId: event.targetId,
+        ip: event.actor.ip,
+        details: event.details,
+      });
+      await this.entries.save(entry, { reload: false });
+    } catch (error) {
+      // The change itself is committed; a lost entry is logged loudly rather than failing it.
+      this.logger.error(
+        `Could not record ${event.name} of ${event.targetType} ${event.targetId}: ${String(error)}`,
+      );
+    }
+  }
+
+  async list(organisationId: string, query: ListAuditLogQueryDto): Promise<Page<AuditEntryDto>> {
+    // TypeORM refuses undefined in a where clause (it would match everything): set filters only.
+    const where: FindOptionsWhere<AuditEntry> = { organisationId };
+    if (query.action) where.action = query.action;
+    if (query.actorId) where.actorId = query.actorId.toLowerCase();
+    if (query.targetType) where.targetType = query.targetType;
+    if (query.targetId) where.targetId = query.targetId.toLowerCase();
+    const [entries, total] = await this.entries.findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: (query.page - 1) * query.perPage,
+      take: query.perPage,
+    });
+    return toPage(entries.map(toAuditEntryDto), total, query);
+  }
+
+  /** Deletes entries older than the retention; answers how many. */
+  async purge(now = new Date()): Promise<number> {
+    if (this.config.retentionDays === 0) return 0;
+    const cutoff = new Date(now.getTime() - this.config.retentionDays * DAY_MS);
+    const result = await this.entries.delete({ createdAt: LessThan(cutoff) });
+    return result.affected ?? 0;
+  }
+
+  onModuleInit(): void {
+    if (this.config.retentionDays === 0) return;
+    this.purgeTimer = setInterval(() => {
+      this.purge().catch((error: unknown) =>
+        this.logger.warn(`Audit log purge failed: ${String(error)}`),
+      );
+    }, PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.purgeTimer);
+  }
+}
+
+function toAuditEntryDto(entry: AuditEntry): AuditEntryDto {
+  return {
+    id: entry.id,
+    action: entry.action as AuditEntryDto['action'],
+    actorId: entry.actorId,
+    tokenId: entry.tokenId,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    ip: entry.ip,
+    createdAt: entry.createdAt.toISOString(),
+    details: entry.details,
+  };
+}
