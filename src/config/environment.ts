@@ -177,7 +177,8 @@ function describe(error: ValidationError, env: Record<string, unknown>): string[
   const raw = env[error.property];
   // A rejected value is echoed only for settings that cannot hold a secret.
   const secret = /PEPPER|URL|PASSWORD|SECRET|TOKEN/.test(error.property);
-  const got = typeof raw !== 'string' || secret ? '' : ` (got "${raw}")`;
+  // JSON-quoted: a value with a line break in it must not break the message's single line.
+  const got = typeof raw !== 'string' || secret ? '' : ` (got ${JSON.stringify(raw)})`;
   return unique.map((message) => `${message}${got}`);
 }
 
