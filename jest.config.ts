@@ -16,13 +16,13 @@ const transform = (withSwaggerPlugin: boolean): Config['transform'] => ({
   // Jest's module system does not, so it is transpiled for the tests.
   'node_modules/content-disposition/.+\\.js$': [
     'ts-jest',
-    { tsconfig: { allowJs: true, module: 'commonjs' }, isolatedModules: true },
+    { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } },
   ],
   '^.+\\.ts$': [
     'ts-jest',
     withSwaggerPlugin
       ? { tsconfig: 'tsconfig.json', astTransformers: { before: [swaggerPlugin] } }
-      : { tsconfig: 'tsconfig.json', isolatedModules: true },
+      : { tsconfig: 'tsconfig.unit.json' },
   ],
 });
 
