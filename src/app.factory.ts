@@ -4,9 +4,11 @@ import helmet from '@fastify/helmet';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { RejectUnsafeInputPipe } from './common/pipes/reject-unsafe-input.pipe';
 import { RoutedRequest } from './common/logging/logging.module';
 import {
   buildOpenApiDocument,
@@ -15,10 +17,16 @@ import {
   serveOpenApiDocument,
 } from './common/openapi/openapi';
 import { parseTrustProxy } from './config/app.config';
-import { environment } from './config/environment';
+import { validateAllSettings } from './config/environment';
+import { TOKEN_PREFIX } from './modules/personal-access-tokens/token-secret';
 
 export const API_PREFIX = 'api';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+/** What Fastify's own routing errors answer, instead of its messages that quote the whole URL. */
+const FRAMEWORK_ERRORS: Record<string, { message: string; error: string }> = {
+  FST_ERR_BAD_URL: { message: 'The URL has a malformed percent-encoding', error: 'Bad Request' },
+  FST_ERR_MAX_PARAM_LENGTH: { message: 'A path parameter is too long', error: 'URI Too Long' },
+};
 
 /**
  * Builds the whole HTTP application, ready to listen: used by main.ts and by the end-to-end
@@ -26,7 +34,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
  * bad setting.
  */
 export async function createApp(): Promise<NestFastifyApplication> {
-  const settings = environment();
+  // Every setting, the modules' included, before anything starts: one line on a bad value.
+  const settings = validateAllSettings();
   const adapter = new FastifyAdapter({
     bodyLimit: settings.BODY_LIMIT_BYTES,
     trustProxy: parseTrustProxy(settings.TRUST_PROXY),
@@ -36,7 +45,25 @@ export async function createApp(): Promise<NestFastifyApplication> {
     requestIdHeader: false,
     genReqId: (request: IncomingMessage) => {
       const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      // An id that looks like a token is not echoed into every log line.
+      return typeof incoming === 'string' &&
+        REQUEST_ID.test(incoming) &&
+        !incoming.includes(`${TOKEN_PREFIX}_`)
+        ? incoming
+        : randomUUID();
+    },
+    // A malformed URL or an over-long path parameter is answered by Fastify before any hook, with
+    // the URL (query string and all, where a client may have put a token) in the message.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const statusCode = error.statusCode ?? 400;
+      const known = FRAMEWORK_ERRORS[error.code] ?? {
+        message: 'Bad request',
+        error: 'Bad Request',
+      };
+      void reply
+        .code(statusCode)
+        .header('X-Request-Id', request.id)
+        .send({ statusCode, ...known });
     },
   });
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
@@ -48,6 +75,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // JSON bodies only (Fastify's own parser, within BODY_LIMIT_BYTES): Nest would also parse
+    // url-encoded forms, which no route takes; they answer 415.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
@@ -64,6 +94,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     },
   });
   app.useGlobalPipes(
+    new RejectUnsafeInputPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/database.config';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { TypeOrmNestLogger } from './typeorm-logger';
 
 /** The compiled (dist/) or source (src/) root, so that globs work from both. */
 const sourceRoot = join(__dirname, '..');
@@ -26,7 +27,11 @@ export function buildTypeOrmOptions(config: DatabaseConfig): DataSourceOptions {
     migrations: migrationGlobs(config.kind),
     migrationsTableName: 'migrations',
     namingStrategy: new SnakeNamingStrategy(),
-    logging: config.logging ? ('all' as const) : (['error', 'warn'] as ('error' | 'warn')[]),
+    logging: config.logging
+      ? ('all' as const)
+      : (['error', 'warn', 'migration'] as ('error' | 'warn' | 'migration')[]),
+    logger: new TypeOrmNestLogger(config.logging),
+    maxQueryExecutionTime: 1_000,
   };
   if (config.kind === 'postgres') {
     return {

@@ -9,6 +9,7 @@ import {
 import { FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '../../database/database-errors';
 import { ErrorResponseDto } from '../dto/error-response.dto';
+import { redactTokenSecrets } from '../redaction';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -35,6 +36,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
+    // Nest's "Cannot GET <url>" for an unknown route quotes the query string too, where a client
+    // may have put a token (?access_token=…): answer the path only, as the request log does.
+    if (body.statusCode === 404 && typeof body.message === 'string') {
+      body.message = body.message.replace(/^(Cannot [A-Z]+ [^?]*)\?.*$/s, '$1');
+    }
+    // A message may name what the client sent (an unknown field, a path): never a secret.
+    body.message = Array.isArray(body.message)
+      ? body.message.map(redactTokenSecrets)
+      : redactTokenSecrets(body.message);
     void reply.status(body.statusCode).send(body);
   }
 

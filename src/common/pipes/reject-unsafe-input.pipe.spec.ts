@@ -1,0 +1,52 @@
+import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
+import { MAX_INPUT_DEPTH, RejectUnsafeInputPipe } from './reject-unsafe-input.pipe';
+
+describe('RejectUnsafeInputPipe', () => {
+  const pipe = new RejectUnsafeInputPipe();
+  const body: ArgumentMetadata = { type: 'body' };
+  const refusal = (value: unknown, metadata: ArgumentMetadata = body) => {
+    try {
+      pipe.transform(value, metadata);
+    } catch (error) {
+      expect(error).toBeInstanceOf(BadRequestException);
+      return (error as BadRequestException).message;
+    }
+    return null;
+  };
+
+  it('should pass ordinary input through unchanged', () => {
+    const value = { note: 'Deploy', permissions: ['owner'], projects: [], allProjects: true };
+    expect(pipe.transform(value, body)).toBe(value);
+    expect(refusal({ nested: { list: [1, 'two', null, { three: 3 }] } })).toBeNull();
+  });
+
+  it('should name the field that holds a NUL character, never its value', () => {
+    expect(refusal({ note: 'a\u0000secret' })).toBe('note must not contain NUL characters');
+    expect(refusal({ projects: ['ok', 'x\u0000'] })).toBe(
+      'projects[1] must not contain NUL characters',
+    );
+    expect(refusal({ search: '\u0000' }, { type: 'query' })).toBe(
+      'search must not contain NUL characters',
+    );
+    expect(refusal('\u0000', { type: 'param', data: 'patId' })).toBe(
+      'patId must not contain NUL characters',
+    );
+    expect(refusal('\u0000')).toBe('body must not contain NUL characters');
+  });
+
+  it(`should refuse nesting deeper than ${MAX_INPUT_DEPTH} levels without overflowing the stack`, () => {
+    const deep = JSON.parse(`{"note":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) as unknown;
+    expect(refusal(deep)).toBe(`note${'[0]'.repeat(MAX_INPUT_DEPTH - 1)} is nested too deeply`);
+    let shallow: unknown = 'leaf';
+    for (let i = 0; i < MAX_INPUT_DEPTH; i++) {
+      shallow = [shallow];
+    }
+    expect(refusal(shallow)).toBeNull();
+    expect(refusal([shallow])).toBe(`${'[0]'.repeat(MAX_INPUT_DEPTH)} is nested too deeply`);
+  });
+
+  it('should leave the caller (a custom parameter decorator) alone', () => {
+    const principal = { user: { email: 'a\u0000b' } };
+    expect(pipe.transform(principal, { type: 'custom' })).toBe(principal);
+  });
+});
