@@ -100,7 +100,7 @@ describe('GET /api/audit-log', () => {
   });
 
   it('should never hold a secret', async () => {
-    const rows = (await t.database.query('SELECT * FROM audit_log_entries')) as unknown[];
+    const rows = await t.database.query<unknown[]>('SELECT * FROM audit_log_entries');
     const dump = JSON.stringify(rows);
     for (const secret of secrets) {
       expect(dump).not.toContain(secret);

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
+import { Brackets, EntityManager, Repository } from 'typeorm';
 import { DomainEvents, EventActor } from '../../common/events/domain-event';
 import { Page, toPage } from '../../common/dto/pagination.dto';
 import { isUniqueViolation } from '../../database/database-errors';
@@ -145,14 +145,10 @@ export class UsersService {
     if (changesRole) {
       this.assertMayChangeRole(actor, user, dto);
     }
-    if (user.type === 'owner' && user.status === 'active' && changesRole) {
-      const staysActiveOwner =
-        (dto.type ?? user.type) === 'owner' && (dto.status ?? user.status) === 'active';
-      if (!staysActiveOwner && !(await this.hasAnotherActiveOwner(user))) {
-        throw new ConflictException('The organisation must keep at least one active owner');
-      }
-    }
-    return this.applyChanges(user, dto, actor);
+    const staysActiveOwner =
+      (dto.type ?? user.type) === 'owner' && (dto.status ?? user.status) === 'active';
+    const leavesOwners = user.type === 'owner' && user.status === 'active' && !staysActiveOwner;
+    return this.applyChanges(user, dto, actor, leavesOwners);
   }
 
   updateProfile(
@@ -186,18 +182,63 @@ export class UsersService {
     }
   }
 
-  private async hasAnotherActiveOwner(user: User): Promise<boolean> {
-    const count = await this.users
-      .createQueryBuilder('user')
-      .where('user.organisationId = :organisationId', { organisationId: user.organisationId })
-      .andWhere("user.type = 'owner'")
-      .andWhere("user.status = 'active'")
-      .andWhere('user.id != :id', { id: user.id })
-      .getCount();
-    return count > 0;
+  /**
+   * Saves an active owner who stops being one, only if another active owner remains. The check is
+   * part of the UPDATE itself: checked before the write, two owners demoting each other at the
+   * same time would both pass it and leave none. On PostgreSQL the organisation's active owners
+   * are locked first, so that the second of two such writes waits for the first and sees it.
+   */
+  private async saveKeepingAnotherOwner(user: User): Promise<User> {
+    const updatedAt = new Date();
+    const write = async (manager: EntityManager): Promise<boolean> => {
+      if (manager.connection.options.type === 'postgres') {
+        await manager
+          .createQueryBuilder(User, 'owner')
+          .select('owner.id')
+          .where('owner.organisationId = :organisationId', {
+            organisationId: user.organisationId,
+          })
+          .andWhere("owner.type = 'owner'")
+          .andWhere("owner.status = 'active'")
+          .orderBy('owner.id')
+          .setLock('pessimistic_write')
+          .getMany();
+      }
+      const result = await manager
+        .createQueryBuilder()
+        .update(User)
+        .set({
+          firstName: user.firstName,
+          lastName: user.lastName,
+          status: user.status,
+          type: user.type,
+          updatedAt,
+        })
+        .where('id = :id', { id: user.id })
+        .andWhere(
+          "EXISTS (SELECT 1 FROM users other WHERE other.organisation_id = :organisationId AND other.type = 'owner' AND other.status = 'active' AND other.id != :id)",
+          { organisationId: user.organisationId },
+        )
+        .execute();
+      return result.affected === 1;
+    };
+    const written =
+      this.users.manager.connection.options.type === 'postgres'
+        ? await this.users.manager.transaction(write)
+        : await write(this.users.manager);
+    if (!written) {
+      throw new ConflictException('The organisation must keep at least one active owner');
+    }
+    user.updatedAt = updatedAt;
+    return user;
   }
 
-  private async applyChanges(user: User, dto: UpdateUserDto, actor: EventActor): Promise<User> {
+  private async applyChanges(
+    user: User,
+    dto: UpdateUserDto,
+    actor: EventActor,
+    leavesOwners = false,
+  ): Promise<User> {
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     for (const field of ['firstName', 'lastName', 'status', 'type'] as const) {
       const next = dto[field];
@@ -214,7 +255,9 @@ export class UsersService {
       status: dto.status ?? user.status,
       type: dto.type ?? user.type,
     });
-    const saved = await this.users.save(updated);
+    const saved = leavesOwners
+      ? await this.saveKeepingAnotherOwner(updated)
+      : await this.users.save(updated);
     await this.events.emitAsync(DomainEvents.UserUpdated, {
       name: DomainEvents.UserUpdated,
       organisationId: user.organisationId,
