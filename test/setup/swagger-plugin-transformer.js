@@ -6,5 +6,6 @@ const { compilerOptions } = require('../../nest-cli.json');
 const { options } = compilerOptions.plugins.find((plugin) => plugin.name === '@nestjs/swagger');
 
 module.exports.name = 'nestjs-swagger-transformer';
-module.exports.version = 1;
+// Part of ts-jest's cache key: a change of the plugin options must not reuse stale output.
+module.exports.version = `1-${JSON.stringify(options)}`;
 module.exports.factory = (compiler) => transformer.before(options, compiler.program);

@@ -6,6 +6,7 @@ export const MAX_PAGE_SIZE = 100;
 
 export class PaginationQueryDto {
   /** Page number, from 1 */
+  @ApiProperty({ required: false })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()
@@ -14,6 +15,7 @@ export class PaginationQueryDto {
   page: number = 1;
 
   /** Items per page, at most 100 */
+  @ApiProperty({ required: false })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()

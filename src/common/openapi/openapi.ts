@@ -26,6 +26,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
+      // Opaque, not the JWT that DocumentBuilder assumes by default.
+      bearerFormat: 'personal access token',
       description: `A personal access token (${TOKEN_PREFIX}_…), obtained through your profile`,
     })
     .addTag('Personal access tokens', "The caller's own tokens")
@@ -33,6 +35,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('Users', "The organisation's people and service users (admin only)")
     .addTag('Profile', "The caller's own user")
     .addTag('Projects', "The organisation's projects")
+    .addTag('Audit log', 'Who did what, from where and when (admin only)')
     .addTag('Health', 'Liveness and readiness (no token needed)')
     .build();
   return SwaggerModule.createDocument(app, config, {

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { AdminOnly } from '../auth/decorators/access.decorators';
 import { CurrentUser } from '../auth/decorators/current-principal.decorator';
@@ -20,6 +20,7 @@ export class AuditLogController {
    * first (admin only). Filter by action, actor and target.
    */
   @Get()
+  @ApiOkResponse({ description: 'A page of audit entries, newest first', type: AuditLogPageDto })
   @ApiBadRequestResponse({
     description: 'Invalid filter; the message names it',
     type: ErrorResponseDto,

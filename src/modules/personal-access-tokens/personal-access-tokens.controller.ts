@@ -1,12 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
+import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
 import { AdminOnly, Authenticated } from '../auth/decorators/access.decorators';
 import { CurrentActor, CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
@@ -26,14 +30,15 @@ const ESCALATION = {
     'The token used cannot grant this: more permissions, projects or lifetime than itself',
   type: ErrorResponseDto,
 };
+const INVALID = {
+  description: 'Invalid input; the message names the field',
+  type: ErrorResponseDto,
+};
+const PAT_ID = 'Personal access token ID';
 
 /** The caller's own tokens. A token can only manage tokens no broader than itself. */
 @ApiTags('Personal access tokens')
 @Authenticated()
-@ApiBadRequestResponse({
-  description: 'Invalid input; the message names the field',
-  type: ErrorResponseDto,
-})
 @Controller('personal-access-tokens')
 export class PersonalAccessTokensController {
   constructor(private readonly tokensService: PersonalAccessTokensService) {}
@@ -44,6 +49,7 @@ export class PersonalAccessTokensController {
    * @remarks Every token of the calling user, newest first. Secrets are never answered.
    */
   @Get()
+  @ApiOkResponse({ description: 'Your tokens, newest first', type: [TokenResponseDto] })
   async listTokens(@CurrentPrincipal() caller: Principal): Promise<TokenResponseDto[]> {
     return (await this.tokensService.list(caller.user)).map(toTokenResponse);
   }
@@ -55,6 +61,11 @@ export class PersonalAccessTokensController {
    * permissions, projects or lifetime than the token used to create it.
    */
   @Post()
+  @ApiCreatedResponse({
+    description: 'The new token, with its secret in `token`',
+    type: CreatedTokenResponseDto,
+  })
+  @ApiBadRequestResponse(INVALID)
   @ApiForbiddenResponse(ESCALATION)
   async createToken(
     @CurrentPrincipal() caller: Principal,
@@ -79,6 +90,11 @@ export class PersonalAccessTokensController {
   @Post('lookup')
   @HttpCode(200)
   @AdminOnly()
+  @ApiOkResponse({
+    description: 'The token the secret belongs (or belonged) to, and whether it still works',
+    type: TokenLookupResponseDto,
+  })
+  @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse({
     description: 'No token of the organisation has this secret',
     type: ErrorResponseDto,
@@ -94,8 +110,15 @@ export class PersonalAccessTokensController {
     return { status, token: toTokenResponse(token) };
   }
 
-  /** Get one of your tokens */
+  /**
+   * Get one of your tokens
+   *
+   * @remarks A token of the calling user, with its projects; never its secret.
+   */
   @Get(':patId')
+  @ApiUuidParam('patId', PAT_ID)
+  @ApiOkResponse({ description: 'Personal access token details', type: TokenResponseDto })
+  @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse(NOT_FOUND)
   async getToken(
     @CurrentPrincipal() caller: Principal,
@@ -110,6 +133,9 @@ export class PersonalAccessTokensController {
    * @remarks Answers the deleted token; its secret stops working at once.
    */
   @Delete(':patId')
+  @ApiUuidParam('patId', PAT_ID)
+  @ApiOkResponse({ description: 'The deleted token', type: TokenResponseDto })
+  @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiForbiddenResponse(ESCALATION)
   async deleteToken(
@@ -129,8 +155,18 @@ export class PersonalAccessTokensController {
    */
   @Post(':patId/regenerate')
   @HttpCode(200)
+  @ApiUuidParam('patId', PAT_ID)
+  @ApiOkResponse({
+    description: 'The token, with its new secret in `token`',
+    type: CreatedTokenResponseDto,
+  })
+  @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiForbiddenResponse(ESCALATION)
+  @ApiConflictResponse({
+    description: 'Another regenerate of the same token won; try again',
+    type: ErrorResponseDto,
+  })
   async regenerateToken(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,

@@ -1,7 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
+import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
 import { AdminOnly } from '../auth/decorators/access.decorators';
 import { CurrentActor, CurrentUser } from '../auth/decorators/current-principal.decorator';
@@ -16,15 +24,12 @@ const NOT_FOUND = {
   description: 'No such service user in the organisation, or no such token of theirs',
   type: ErrorResponseDto,
 };
+const PAT_ID = 'Personal access token ID';
 
 /** A service user's tokens, managed by an admin. */
 @ApiTags('Service user tokens')
 @AdminOnly()
-@ApiParam({
-  name: 'userId',
-  description: 'Service user ID to get token for (admin only)',
-  schema: { type: 'string', format: 'uuid' },
-})
+@ApiUuidParam('userId', 'Service user ID to get token for (admin only)')
 @ApiBadRequestResponse({
   description: 'Invalid input; the message names the field',
   type: ErrorResponseDto,
@@ -43,6 +48,7 @@ export class ServiceUserTokensController {
    * @remarks Every token of the service user, newest first (admin only).
    */
   @Get()
+  @ApiOkResponse({ description: "The service user's tokens", type: [TokenResponseDto] })
   async listServiceUserTokens(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('userId', ParseUuidPipe) userId: string,
@@ -58,6 +64,10 @@ export class ServiceUserTokensController {
    * service user's token with `owner` on all projects passes the admin rule.
    */
   @Post()
+  @ApiCreatedResponse({
+    description: 'The new token, with its secret in `token`',
+    type: CreatedTokenResponseDto,
+  })
   async createServiceUserToken(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
@@ -75,10 +85,11 @@ export class ServiceUserTokensController {
    * @remarks A service user's personal access token (admin only).
    */
   @Get(':patId')
+  @ApiUuidParam('patId', PAT_ID)
+  @ApiOkResponse({ description: 'Personal access token details', type: TokenResponseDto })
   async getServiceUserToken(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('userId', ParseUuidPipe) userId: string,
-    /** Personal access token ID */
     @Param('patId', ParseUuidPipe) patId: string,
   ): Promise<TokenResponseDto> {
     const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
@@ -91,6 +102,8 @@ export class ServiceUserTokensController {
    * @remarks Answers the deleted token; its secret stops working at once (admin only).
    */
   @Delete(':patId')
+  @ApiUuidParam('patId', PAT_ID)
+  @ApiOkResponse({ description: 'The deleted token', type: TokenResponseDto })
   async deleteServiceUserToken(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
@@ -109,6 +122,15 @@ export class ServiceUserTokensController {
    */
   @Post(':patId/regenerate')
   @HttpCode(200)
+  @ApiUuidParam('patId', PAT_ID)
+  @ApiOkResponse({
+    description: 'The token, with its new secret in `token`',
+    type: CreatedTokenResponseDto,
+  })
+  @ApiConflictResponse({
+    description: 'Another regenerate of the same token won; try again',
+    type: ErrorResponseDto,
+  })
   async regenerateServiceUserToken(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,

@@ -2,12 +2,15 @@ import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { Page } from '../../common/dto/pagination.dto';
 import { EventActor } from '../../common/events/domain-event';
+import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
 import {
   Authenticated,
@@ -27,6 +30,7 @@ import { toProjectResponse } from './project.mapper';
 import { ProjectsService } from './projects.service';
 
 const NOT_FOUND = { description: 'No such project in the organisation', type: ErrorResponseDto };
+const PROJECT_ID = 'Project ID';
 
 @ApiTags('Projects')
 @ApiBadRequestResponse({
@@ -45,6 +49,7 @@ export class ProjectsController {
    */
   @Get()
   @Authenticated()
+  @ApiOkResponse({ description: 'A page of projects', type: ProjectPageDto })
   async listProjects(
     @CurrentPrincipal() caller: Principal,
     @Query() query: ListProjectsQueryDto,
@@ -74,6 +79,7 @@ export class ProjectsController {
     allProjects: true,
     userTypes: ['owner', 'admin', 'author'],
   })
+  @ApiCreatedResponse({ description: 'The new project', type: ProjectResponseDto })
   @ApiConflictResponse({
     description: 'A project with this key already exists',
     type: ErrorResponseDto,
@@ -95,6 +101,8 @@ export class ProjectsController {
    */
   @Get(':projectId')
   @RequireProjectAccess('projectId')
+  @ApiUuidParam('projectId', PROJECT_ID)
+  @ApiOkResponse({ description: 'The project', type: ProjectResponseDto })
   @ApiNotFoundResponse(NOT_FOUND)
   async getProject(
     @CurrentPrincipal() caller: Principal,
@@ -110,6 +118,8 @@ export class ProjectsController {
    */
   @Put(':projectId')
   @RequirePermissions('project:manage', { project: 'projectId' })
+  @ApiUuidParam('projectId', PROJECT_ID)
+  @ApiOkResponse({ description: 'The updated project', type: ProjectResponseDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({
     description: 'A project with this key already exists',
@@ -138,6 +148,8 @@ export class ProjectsController {
    */
   @Delete(':projectId')
   @RequirePermissions('owner', { project: 'projectId' })
+  @ApiUuidParam('projectId', PROJECT_ID)
+  @ApiOkResponse({ description: 'The deleted project', type: ProjectResponseDto })
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ description: 'The project is protected', type: ErrorResponseDto })
   async deleteProject(

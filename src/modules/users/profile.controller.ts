@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
 import { Authenticated } from '../auth/decorators/access.decorators';
@@ -22,6 +22,7 @@ export class ProfileController {
    * @remarks The user that owns the token used for the call.
    */
   @Get()
+  @ApiOkResponse({ description: 'Your user', type: UserResponseDto })
   getProfile(@CurrentUser() user: AuthenticatedUser): UserResponseDto {
     return toUserResponse(user);
   }
@@ -32,6 +33,7 @@ export class ProfileController {
    * @remarks Only your own first and last name; type and status are changed by an admin.
    */
   @Put()
+  @ApiOkResponse({ description: 'Your updated user', type: UserResponseDto })
   @ApiBadRequestResponse({
     description: 'Invalid input; the message names the field',
     type: ErrorResponseDto,

@@ -2,12 +2,16 @@ import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { Page } from '../../common/dto/pagination.dto';
 import { EventActor } from '../../common/events/domain-event';
+import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
 import { AdminOnly } from '../auth/decorators/access.decorators';
 import { CurrentActor, CurrentUser } from '../auth/decorators/current-principal.decorator';
@@ -35,6 +39,7 @@ export class UsersController {
    * first, optionally searched by email and names and filtered on service users.
    */
   @Get()
+  @ApiOkResponse({ description: 'A page of users', type: UserPageDto })
   async listUsers(
     @CurrentUser() caller: AuthenticatedUser,
     @Query() query: ListUsersQueryDto,
@@ -50,6 +55,7 @@ export class UsersController {
    * the service-user token routes.
    */
   @Post('service')
+  @ApiCreatedResponse({ description: 'The new service user', type: UserResponseDto })
   @ApiConflictResponse({
     description: 'A user with this email already exists',
     type: ErrorResponseDto,
@@ -70,6 +76,8 @@ export class UsersController {
    * @remarks Any user of the organisation, person or service user (admin only).
    */
   @Get(':userId')
+  @ApiUuidParam('userId', 'User ID')
+  @ApiOkResponse({ description: 'The user', type: UserResponseDto })
   @ApiNotFoundResponse({ description: 'No such user in the organisation', type: ErrorResponseDto })
   async getUser(
     @CurrentUser() caller: AuthenticatedUser,
@@ -88,6 +96,13 @@ export class UsersController {
    * cannot authenticate: their tokens answer 401 until re-enabled.
    */
   @Put(':userId')
+  @ApiUuidParam('userId', 'User ID')
+  @ApiOkResponse({ description: 'The updated user', type: UserResponseDto })
+  @ApiForbiddenResponse({
+    description:
+      'The caller is not an admin, changes their own type or status, or, not being an owner, makes or changes an owner',
+    type: ErrorResponseDto,
+  })
   @ApiNotFoundResponse({ description: 'No such user in the organisation', type: ErrorResponseDto })
   @ApiConflictResponse({
     description: 'The change would leave no active owner',

@@ -26,7 +26,7 @@ export class CreateProjectDto {
   key: string;
 
   /** A protected project cannot be deleted until it is unprotected (default false) */
-  @ApiProperty({ required: false, default: false })
+  @ApiProperty({ required: false, default: false, example: false })
   @IsOmittable()
   @IsBoolean()
   protected?: boolean;
@@ -37,6 +37,7 @@ export class CreateProjectDto {
     enumName: 'ProjectVersion',
     required: false,
     default: 'v1',
+    example: 'v1',
   })
   @IsOmittable()
   @IsIn(PROJECT_VERSIONS)

@@ -30,6 +30,7 @@ export class CreateServiceUserDto {
     enumName: 'ServiceUserType',
     default: 'member',
     required: false,
+    example: 'member',
   })
   @IsOmittable()
   @IsIn(SERVICE_USER_TYPES)
@@ -54,13 +55,13 @@ export class UpdateUserDto {
   lastName?: string | null;
 
   /** `active`, `disabled` or `locked`: a user that is not active cannot authenticate */
-  @ApiProperty({ enum: USER_STATUSES, enumName: 'UserStatus', required: false })
+  @ApiProperty({ enum: USER_STATUSES, enumName: 'UserStatus', required: false, example: 'active' })
   @IsOmittable()
   @IsIn(USER_STATUSES)
   status?: UserStatus;
 
   /** The user's role; a service user is `admin` or `member` */
-  @ApiProperty({ enum: USER_TYPES, enumName: 'UserType', required: false })
+  @ApiProperty({ enum: USER_TYPES, enumName: 'UserType', required: false, example: 'author' })
   @IsOmittable()
   @IsIn(USER_TYPES)
   type?: UserType;
