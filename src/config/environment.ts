@@ -96,9 +96,10 @@ export class EnvironmentVariables {
   DATABASE_MIGRATIONS_RUN = true;
 
   @Transform(toInt)
-  @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
-  @Min(1, { message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
-  @Max(200, { message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
+  @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
+  // Start-up holds one connection for its lock while migrations use another.
+  @Min(2, { message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
+  @Max(200, { message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
   DATABASE_POOL_SIZE = 10;
 
   @Transform(toBoolean)
@@ -214,4 +215,27 @@ function crossCheck(settings: EnvironmentVariables): void {
 /** The validated core settings of this process. */
 export function environment(env: Record<string, unknown> = process.env): EnvironmentVariables {
   return validateSettings(EnvironmentVariables, env);
+}
+
+/** Settings classes of modules, validated with the core's before the application starts. */
+const moduleSettings = new Set<new () => object>();
+
+/**
+ * Declares a module's own settings class: it is validated up front with the core's, so that a bad
+ * value stops the process with the same one line. Answers a reader of the validated values.
+ */
+export function registerSettings<T extends object>(schema: new () => T): () => T {
+  moduleSettings.add(schema);
+  return () => validateSettings(schema, process.env);
+}
+
+/** Validates the core's settings and every registered module's; throws ConfigValidationError. */
+export function validateAllSettings(
+  env: Record<string, unknown> = process.env,
+): EnvironmentVariables {
+  const core = environment(env);
+  for (const schema of moduleSettings) {
+    validateSettings(schema, env);
+  }
+  return core;
 }

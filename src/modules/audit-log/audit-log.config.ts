@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { validateSettings } from '../../config/environment';
+import { registerSettings } from '../../config/environment';
 
 /** The audit log's own settings, validated like the core's: a bad value names the variable. */
 class AuditLogSettings {
@@ -21,8 +21,10 @@ class AuditLogSettings {
   AUDIT_LOG_RETENTION_DAYS = 365;
 }
 
+const readSettings = registerSettings(AuditLogSettings);
+
 export const auditLogConfig = registerAs('auditLog', () => {
-  const settings = validateSettings(AuditLogSettings, process.env);
+  const settings = readSettings();
   return { retentionDays: settings.AUDIT_LOG_RETENTION_DAYS };
 });
 export type AuditLogConfig = ReturnType<typeof auditLogConfig>;

@@ -66,10 +66,18 @@ export class AuditLogService implements OnModuleInit, OnApplicationShutdown {
   async list(organisationId: string, query: ListAuditLogQueryDto): Promise<Page<AuditEntryDto>> {
     // TypeORM refuses undefined in a where clause (it would match everything): set filters only.
     const where: FindOptionsWhere<AuditEntry> = { organisationId };
-    if (query.action) where.action = query.action;
-    if (query.actorId) where.actorId = query.actorId.toLowerCase();
-    if (query.targetType) where.targetType = query.targetType;
-    if (query.targetId) where.targetId = query.targetId.toLowerCase();
+    if (query.action) {
+      where.action = query.action;
+    }
+    if (query.actorId) {
+      where.actorId = query.actorId.toLowerCase();
+    }
+    if (query.targetType) {
+      where.targetType = query.targetType;
+    }
+    if (query.targetId) {
+      where.targetId = query.targetId.toLowerCase();
+    }
     const [entries, total] = await this.entries.findAndCount({
       where,
       order: { createdAt: 'DESC', id: 'DESC' },
@@ -81,14 +89,18 @@ export class AuditLogService implements OnModuleInit, OnApplicationShutdown {
 
   /** Deletes entries older than the retention; answers how many. */
   async purge(now = new Date()): Promise<number> {
-    if (this.config.retentionDays === 0) return 0;
+    if (this.config.retentionDays === 0) {
+      return 0;
+    }
     const cutoff = new Date(now.getTime() - this.config.retentionDays * DAY_MS);
     const result = await this.entries.delete({ createdAt: LessThan(cutoff) });
     return result.affected ?? 0;
   }
 
   onModuleInit(): void {
-    if (this.config.retentionDays === 0) return;
+    if (this.config.retentionDays === 0) {
+      return;
+    }
     this.purgeTimer = setInterval(() => {
       this.purge().catch((error: unknown) =>
         this.logger.warn(`Audit log purge failed: ${String(error)}`),

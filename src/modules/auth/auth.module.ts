@@ -3,10 +3,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { Redis } from 'ioredis';
 import { authConfig, AuthConfig } from '../../config/auth.config';
 import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module';
 import { BearerStrategy } from './bearer.strategy';
 import {
+  FAILED_AUTH_REDIS,
   FAILED_AUTH_STORAGE,
   FailedAuthenticationThrottle,
 } from './failed-authentication-throttle';
@@ -24,15 +26,23 @@ import { BearerAuthGuard } from './guards/bearer-auth.guard';
     FailedAuthenticationThrottle,
     AdminGuard,
     {
-      provide: FAILED_AUTH_STORAGE,
+      provide: FAILED_AUTH_REDIS,
       inject: [authConfig.KEY],
       useFactory: (config: AuthConfig) =>
         config.redisUrl
-          ? new ThrottlerStorageRedisService(config.redisUrl, {
+          ? // No offline queue: while Redis is down a count fails at once instead of waiting.
+            new Redis(config.redisUrl, {
               maxRetriesPerRequest: 1,
-              lazyConnect: false,
+              enableOfflineQueue: false,
+              connectTimeout: 2_000,
             })
-          : new ThrottlerStorageService(),
+          : null,
+    },
+    {
+      provide: FAILED_AUTH_STORAGE,
+      inject: [FAILED_AUTH_REDIS],
+      useFactory: (redis: Redis | null) =>
+        redis ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageService(),
     },
     { provide: APP_GUARD, useClass: BearerAuthGuard },
     { provide: APP_GUARD, useClass: AccessRuleGuard },

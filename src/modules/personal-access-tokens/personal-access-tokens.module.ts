@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrincipalResolver } from '../auth/principal';
 import { ProjectsModule } from '../projects/projects.module';
 import { UsersModule } from '../users/users.module';
+import { ClusterInvalidation } from './cluster-invalidation.service';
 import { PersonalAccessToken } from './entities/personal-access-token.entity';
 import { ReplacedSecret } from './entities/replaced-secret.entity';
 import { PersonalAccessTokensController } from './personal-access-tokens.controller';
@@ -22,6 +23,7 @@ import { TokenAuthenticationService } from './token-authentication.service';
     PersonalAccessTokensService,
     SecretHasher,
     TokenAuthenticationService,
+    ClusterInvalidation,
     { provide: PrincipalResolver, useExisting: TokenAuthenticationService },
   ],
   exports: [PersonalAccessTokensService, PrincipalResolver],

@@ -167,7 +167,11 @@ export class PersonalAccessTokensService {
         if (result.affected !== 1) {
           throw new ConflictException(CONCURRENT_REGENERATE);
         }
-        await manager.insert(ReplacedSecret, { secretHash: current.secretHash, tokenId: token.id });
+        await manager.insert(ReplacedSecret, {
+          secretHash: current.secretHash,
+          tokenId: token.id,
+          replacedAt: updatedAt,
+        });
       })
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? new ConflictException(CONCURRENT_REGENERATE) : error;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -8,6 +8,7 @@ import { grantMask } from '../auth/permissions';
 import { Principal, PrincipalResolver } from '../auth/principal';
 import { PersonalAccessToken } from './entities/personal-access-token.entity';
 import { ReplacedSecret } from './entities/replaced-secret.entity';
+import { ClusterInvalidation, Invalidation } from './cluster-invalidation.service';
 import { PrincipalCache } from './principal-cache';
 import { SecretHasher } from './secret-hasher.service';
 import { isExpired } from './token-expiry';
@@ -19,11 +20,13 @@ import { isWellFormedTokenSecret } from './token-secret';
  * while it exists, is unexpired and its user is active.
  */
 @Injectable()
-export class TokenAuthenticationService implements PrincipalResolver {
+export class TokenAuthenticationService implements PrincipalResolver, BeforeApplicationShutdown {
   private readonly logger = new Logger(TokenAuthenticationService.name);
   private readonly cache: PrincipalCache;
   /** When each token's last use was last written, to write it at most once per interval. */
   private readonly lastUseWrites = new Map<string, number>();
+  /** Last-use writes in flight: shutdown waits for them before the database pool closes. */
+  private readonly pendingWrites = new Set<Promise<unknown>>();
 
   constructor(
     @InjectRepository(PersonalAccessToken) private readonly tokens: Repository<PersonalAccessToken>,
@@ -31,8 +34,10 @@ export class TokenAuthenticationService implements PrincipalResolver {
     @Inject(authConfig.KEY) private readonly auth: AuthConfig,
     private readonly hasher: SecretHasher,
     private readonly events: EventEmitter2,
+    private readonly cluster: ClusterInvalidation,
   ) {
     this.cache = new PrincipalCache(auth.principalCacheTtlMs);
+    cluster.onInvalidation((invalidation) => this.apply(invalidation));
   }
 
   async resolve(secret: string, ip: string): Promise<Principal | null> {
@@ -49,7 +54,10 @@ export class TokenAuthenticationService implements PrincipalResolver {
         await this.reportIfReplaced(hash, ip);
         return null;
       }
-      this.cache.set(hash, principal, now, generation);
+      // Cached only while this instance hears the others' invalidations.
+      if (this.cluster.reliable) {
+        this.cache.set(hash, principal, now, generation);
+      }
     }
     if (isExpired(principal.token.expiresAt, now) || principal.user.status !== 'active') {
       return null;
@@ -64,18 +72,42 @@ export class TokenAuthenticationService implements PrincipalResolver {
   @OnEvent(DomainEvents.TokenDeleted)
   @OnEvent(DomainEvents.TokenRegenerated)
   forgetToken(event: DomainEvent): void {
-    this.cache.invalidateToken(event.targetId);
+    this.forget({ kind: 'token', id: event.targetId });
   }
 
   @OnEvent(DomainEvents.UserUpdated)
   forgetUser(event: DomainEvent): void {
-    this.cache.invalidateUser(event.targetId);
+    this.forget({ kind: 'user', id: event.targetId });
   }
 
   /** A deleted project leaves token scopes: simplest is to forget everything (deletes are rare). */
   @OnEvent(DomainEvents.ProjectDeleted)
   forgetAll(): void {
-    this.cache.clear();
+    this.forget({ kind: 'all' });
+  }
+
+  /** At once here (before the change is answered), and on the other instances through the cluster. */
+  private forget(invalidation: Invalidation): void {
+    this.apply(invalidation);
+    this.cluster.publish(invalidation);
+  }
+
+  private apply(invalidation: Invalidation): void {
+    switch (invalidation.kind) {
+      case 'token':
+        this.cache.invalidateToken(invalidation.id);
+        break;
+      case 'user':
+        this.cache.invalidateUser(invalidation.id);
+        break;
+      case 'all':
+        this.cache.clear();
+        break;
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.pendingWrites]);
   }
 
   /** The token and its user in one query; project ids come in the same query, one row each. */
@@ -144,7 +176,7 @@ export class TokenAuthenticationService implements PrincipalResolver {
       this.pruneLastUseWrites(now, interval);
     }
     this.lastUseWrites.set(tokenId, now);
-    this.tokens
+    const write = this.tokens
       .createQueryBuilder()
       .update()
       .set({ lastUsedAt: new Date(now), lastUsedIp: ip })
@@ -159,6 +191,8 @@ export class TokenAuthenticationService implements PrincipalResolver {
       .catch((error: unknown) =>
         this.logger.warn(`Could not record the last use of token ${tokenId}: ${String(error)}`),
       );
+    this.pendingWrites.add(write);
+    void write.finally(() => this.pendingWrites.delete(write));
   }
 
   private pruneLastUseWrites(now: number, interval: number): void {

@@ -1,0 +1,667 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Agent, IncomingHttpHeaders, request } from 'node:http';
+import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { STARTUP_LOCK_KEY } from '../src/database/startup-lock';
+
+/*
+ * Scale-out: two real server processes (the built dist/main.js) on this test file's one PostgreSQL
+ * database, started at the same moment, with the test acting as the load balancer. Each instance
+ * caches principals for up to AUTH_CACHE_TTL_MS and forgets them at once only for changes made on
+ * itself, so a change made on A must reach B through the cache's expiry: within one second.
+ *
+ * Requests carry X-Forwarded-For (TRUST_PROXY=127.0.0.1) with addresses unique to this run, so that
+ * the failed-authentication counts this file leaves in a shared Redis never collide with another
+ * run's, and each scenario's refused requests count against its own address only.
+ */
+
+const ROOT = join(__dirname, '..');
+const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REQUIRE_REDIS = process.env.REQUIRE_REDIS === '1';
+/** AUTH_CACHE_TTL_MS at its maximum: the longest another instance may serve a stale principal. */
+const CACHE_TTL_MS = 1000;
+/** Low, so that the shared count is reached in a few requests. */
+const FAILURE_LIMIT = 6;
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+/** Under the pool's 15 s query timeout, which also bounds a wait for the start-up lock. */
+const LOCK_WAIT_MS = 10_000;
+const FIRST_ADMIN_BANNER = 'FIRST ADMIN TOKEN (shown once)';
+const RUN = randomBytes(6).toString('hex');
+
+type Json = Record<string, unknown>;
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+interface RequestOptions {
+  token?: string;
+  /** The client address, sent as X-Forwarded-For. */
+  ip: string;
+  body?: Json;
+}
+
+interface IssuedToken {
+  userId: string;
+  tokenId: string;
+  token: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let addresses = 0;
+let bots = 0;
+
+/** An address of the documentation range 2001:db8::/32 that no other run or scenario uses. */
+function clientAddress(): string {
+  addresses += 1;
+  return `2001:db8:${RUN.slice(0, 4)}:${RUN.slice(4, 8)}:${RUN.slice(8, 12)}::${addresses.toString(16)}`;
+}
+
+/** Like expect(reply.status).toBe(status), but shows the body when it fails. */
+function expectStatus(reply: Reply, status: number): void {
+  if (reply.status !== status) {
+    throw new Error(`expected HTTP ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether Redis answers PING at `url` within about a second (a child process, so synchronous). */
+function redisAnswers(url: string): boolean {
+  const probe = [
+    "const Redis = require('ioredis');",
+    'const redis = new Redis(process.argv[1], { lazyConnect: true, connectTimeout: 1000,',
+    '  maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });',
+    "redis.on('error', () => {});",
+    'redis.connect().then(() => redis.ping()).then(',
+    "  (answer) => process.exit(answer === 'PONG' ? 0 : 1), () => process.exit(1));",
+  ].join('\n');
+  const result = spawnSync(process.execPath, ['-e', probe, url], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    timeout: 5000,
+  });
+  return result.status === 0;
+}
+
+/** One server process, reached over keep-alive HTTP on 127.0.0.1. */
+class Instance {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  /** The first 256 KB of stdout and stderr (start-up), then the last 64 KB (for failures). */
+  private head = '';
+  private tail = '';
+  readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    readonly child: ChildProcess,
+  ) {
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      if (this.head.length < 256 * 1024) {
+        this.head += text;
+      } else {
+        this.tail = (this.tail + text).slice(-64 * 1024);
+      }
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static start(name: string, port: number, env: NodeJS.ProcessEnv): Instance {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new Instance(name, port, child);
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** What the process printed: start-up first, then the latest lines. */
+  get output(): string {
+    return this.tail ? `${this.head}\n[…]\n${this.tail}` : this.head;
+  }
+
+  /** The secret printed between the first-admin banner's lines, if this instance printed it. */
+  get firstAdminToken(): string | undefined {
+    return this.head.includes(FIRST_ADMIN_BANNER)
+      ? /^\s*token:\s+(opat_\S+)\s*$/m.exec(this.head)?.[1]
+      : undefined;
+  }
+
+  async waitUntilReady(deadline: number): Promise<void> {
+    for (let attempt = 0; attempt < 1000 && Date.now() < deadline; attempt++) {
+      if (!this.running) {
+        throw new Error(`instance ${this.name} exited while starting:\n${this.output}`);
+      }
+      const ready = await this.send('GET', '/health/ready', { ip: '127.0.0.1' }).then(
+        (reply) => reply.status === 200,
+        () => false,
+      );
+      if (ready) {
+        return;
+      }
+      await sleep(100);
+    }
+    throw new Error(`instance ${this.name} was not ready in time:\n${this.output}`);
+  }
+
+  send(method: string, path: string, options: RequestOptions): Promise<Reply> {
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const headers: Record<string, string | number> = { 'X-Forwarded-For': options.ip };
+    if (options.token !== undefined) {
+      headers.Authorization = `Bearer ${options.token}`;
+    }
+    if (payload !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = Buffer.byteLength(payload);
+    }
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method,
+          path,
+          headers,
+          agent: this.agent,
+          timeout: 15_000,
+        },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('error', reject);
+          incoming.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown = text;
+            try {
+              body = text ? JSON.parse(text) : null;
+            } catch {
+              // not JSON: keep the text
+            }
+            resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body });
+          });
+        },
+      );
+      outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${path} timed out`)));
+      outgoing.on('error', reject);
+      outgoing.end(payload);
+    });
+  }
+
+  /** SIGTERM, then SIGKILL when it has not exited within the bound; answers the exit code. */
+  async stop(): Promise<number | null> {
+    this.agent.destroy();
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      const exited = await within(this.exited, STOP_TIMEOUT_MS);
+      if (exited.done) {
+        return exited.value;
+      }
+      this.child.kill('SIGKILL');
+      await within(this.exited, STOP_TIMEOUT_MS);
+      return null;
+    }
+    return this.exited;
+  }
+}
+
+/** Waits for `promise` at most `ms`; the timer does not outlive the wait. */
+async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ done: true; value: T } | { done: false }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<{ done: false }>((resolve) => {
+    timer = setTimeout(() => resolve({ done: false }), ms);
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ done: true as const, value })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+if (!ON_POSTGRES) {
+  console.warn(
+    'scale-out e2e SKIPPED on SQLite: SQLite serves one instance; several instances need PostgreSQL (this file runs in the e2e-postgres project)',
+  );
+}
+const redisReachable = ON_POSTGRES && redisAnswers(REDIS_URL);
+if (ON_POSTGRES && !redisReachable && !REQUIRE_REDIS) {
+  console.warn(
+    `scale-out e2e: the shared-throttle test is SKIPPED: no Redis answers at ${REDIS_URL} (set TEST_REDIS_URL, or REQUIRE_REDIS=1 to make this an error)`,
+  );
+}
+const useRedis = redisReachable || REQUIRE_REDIS;
+
+(ON_POSTGRES ? describe : describe.skip)('two instances on one PostgreSQL database', () => {
+  let a: Instance;
+  let b: Instance;
+  let database: Client;
+  let admin: string;
+  const adminIp = clientAddress();
+  const measured: Record<string, number> = {};
+  /** What the database showed while the test held the start-up lock. */
+  const startup = {
+    waitingToMigrate: 0,
+    tablesBeforeMigrations: -1,
+    waitingToProvision: 0,
+    usersBeforeProvisioning: -1,
+  };
+
+  /** How many sessions wait for an advisory lock in this database, once `expected` do or in time. */
+  async function lockWaiters(expected: number): Promise<number> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    let waiting = 0;
+    for (let attempt = 0; attempt < 400 && Date.now() < deadline; attempt++) {
+      waiting = await count(
+        "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+      );
+      if (waiting >= expected || !a.running || !b.running) {
+        break;
+      }
+      await sleep(25);
+    }
+    return waiting;
+  }
+
+  beforeAll(async () => {
+    database = new Client({ connectionString: process.env.DATABASE_URL });
+    await database.connect();
+    const [portA, portB] = [await freePort(), await freePort()];
+    const env = (port: number): NodeJS.ProcessEnv => ({
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      // No .env from the working tree: this environment alone decides.
+      ENV_FILE: join(tmpdir(), `no-env-file-${RUN}`),
+      DATABASE_URL: process.env.DATABASE_URL,
+      TOKEN_PEPPER: process.env.TOKEN_PEPPER,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      TRUST_PROXY: '127.0.0.1',
+      AUTH_CACHE_TTL_MS: String(CACHE_TTL_MS),
+      AUTH_FAILURE_LIMIT: String(FAILURE_LIMIT),
+      AUTH_FAILURE_WINDOW_SECONDS: '60',
+      AUTH_FAILURE_BLOCK_SECONDS: '60',
+      BOOTSTRAP_ADMIN_EMAIL: `scale-admin-${RUN}@example.com`,
+      ...(useRedis ? { REDIS_URL } : {}),
+    });
+    // Both start at the same moment while the test holds the start-up lock, so that both queue on
+    // it: the most contention the lock can meet, and proof that neither works without it.
+    const gate = new Client({ connectionString: process.env.DATABASE_URL });
+    await gate.connect();
+    await gate.query("SET lock_timeout = '20s'");
+    await gate.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+    try {
+      a = Instance.start('A', portA, env(portA));
+      b = Instance.start('B', portB, env(portB));
+      startup.waitingToMigrate = await lockWaiters(2);
+      startup.tablesBeforeMigrations = await count(
+        "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'",
+      );
+      // Released, and at once queued for again: behind the two migrating one after the other, and
+      // ahead of both when they come back for it to create the first admin.
+      await gate.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]);
+      await gate.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+      startup.waitingToProvision = await lockWaiters(2);
+      startup.usersBeforeProvisioning = await count('SELECT count(*) AS n FROM users');
+    } finally {
+      await gate.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]);
+      await gate.end();
+    }
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    await Promise.all([a.waitUntilReady(deadline), b.waitUntilReady(deadline)]);
+    // The other tests need an admin; the start-up test checks that exactly one printed it.
+    const printed = a.firstAdminToken ?? b.firstAdminToken;
+    if (!printed) {
+      throw new Error(
+        `no instance printed the first admin token:\n--- A\n${a.output}\n--- B\n${b.output}`,
+      );
+    }
+    admin = printed;
+  }, START_TIMEOUT_MS + 10_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await database?.end();
+    if (Object.keys(measured).length > 0) {
+      console.log(
+        `scale-out: a change on A stopped working on B after (ms): ${JSON.stringify(measured)}`,
+      );
+    }
+  }, 3 * STOP_TIMEOUT_MS);
+
+  const asAdmin = (instance: Instance, method: string, path: string, body?: Json) =>
+    instance.send(method, path, { token: admin, ip: adminIp, body });
+
+  async function count(sql: string, parameters: unknown[] = []): Promise<number> {
+    const result = await database.query<{ n: number }>(sql, parameters);
+    return Number(result.rows[0].n);
+  }
+
+  async function createServiceUser(via: Instance, email: string): Promise<string> {
+    const reply = await asAdmin(via, 'POST', '/api/users/service', { email });
+    expectStatus(reply, 201);
+    return (reply.body as { id: string }).id;
+  }
+
+  function createToken(via: Instance, userId: string, note = 'scale-out token') {
+    return asAdmin(via, 'POST', `/api/users/service/${userId}/personal-access-tokens`, {
+      note,
+      permissions: ['owner'],
+      allProjects: true,
+      projects: [],
+      expiry: 'month',
+    });
+  }
+
+  /** A new service user with a token, both created through `via`. */
+  async function serviceUserWithToken(via: Instance): Promise<IssuedToken> {
+    bots += 1;
+    const userId = await createServiceUser(via, `bot-${RUN}-${bots}@example.com`);
+    const reply = await createToken(via, userId);
+    expectStatus(reply, 201);
+    const body = reply.body as { id: string; token: string };
+    return { userId, tokenId: body.id, token: body.token };
+  }
+
+  const profile = (instance: Instance, token: string, ip: string) =>
+    instance.send('GET', '/api/profile', { token, ip });
+
+  /**
+   * Asks `instance` for the profile with `token`, back to back, until it answers 401: at most
+   * 3 × the cache TTL after `since` and 5,000 requests. Answers how long after `since` the first
+   * refused request was sent (Infinity when none was).
+   */
+  async function msUntilRefused(instance: Instance, token: string, ip: string, since: number) {
+    const deadline = since + 3 * CACHE_TTL_MS;
+    for (let attempt = 0; attempt < 5000 && performance.now() < deadline; attempt++) {
+      const sentAt = performance.now();
+      const reply = await profile(instance, token, ip);
+      if (reply.status === 401) {
+        return { ms: Math.round(sentAt - since) };
+      }
+      expectStatus(reply, 200);
+    }
+    return { ms: Infinity };
+  }
+
+  /**
+   * Like msUntilRefused, for a token that is refused until it works again: every attempt comes from
+   * a new address, so that the refusals do not add up to a block.
+   */
+  async function msUntilAccepted(instance: Instance, token: string, since: number) {
+    const deadline = since + 3 * CACHE_TTL_MS;
+    for (let attempt = 0; attempt < 5000 && performance.now() < deadline; attempt++) {
+      const sentAt = performance.now();
+      const reply = await profile(instance, token, clientAddress());
+      if (reply.status === 200) {
+        return { ms: Math.round(sentAt - since) };
+      }
+      expectStatus(reply, 401);
+    }
+    return { ms: Infinity };
+  }
+
+  it('should run the migrations and create the first admin once when both start at the same moment', async () => {
+    // Both waited for the start-up lock to migrate, and again to create the first admin...
+    expect(startup).toEqual({
+      waitingToMigrate: 2,
+      tablesBeforeMigrations: 0,
+      waitingToProvision: 2,
+      usersBeforeProvisioning: 0,
+    });
+    // ...and each time one of them did the work while the other found it done.
+    const printed = [a, b].filter((instance) => instance.firstAdminToken !== undefined);
+    expect(printed.map((instance) => instance.firstAdminToken)).toEqual([admin]);
+    const applied = [a, b].filter((instance) => /Applied \d+ migration\(s\)/.test(instance.output));
+    expect(applied).toHaveLength(1);
+    const migrations = await database.query<{ name: string; n: string }>(
+      'SELECT name, count(*) AS n FROM migrations GROUP BY name',
+    );
+    expect(migrations.rows.length).toBeGreaterThanOrEqual(2);
+    expect(migrations.rows.filter((row) => Number(row.n) !== 1)).toEqual([]);
+    expect(await count('SELECT count(*) AS n FROM organisations')).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM users')).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM personal_access_tokens')).toBe(1);
+    for (const instance of [a, b]) {
+      const reply = await profile(instance, admin, adminIp);
+      expectStatus(reply, 200);
+      expect(reply.body).toMatchObject({ type: 'owner', email: `scale-admin-${RUN}@example.com` });
+    }
+  });
+
+  it('should accept on B at once a token created on A, and on A one created on B', async () => {
+    const ip = clientAddress();
+    for (const [creator, other] of [
+      [a, b],
+      [b, a],
+    ]) {
+      const issued = await serviceUserWithToken(creator);
+      const reply = await profile(other, issued.token, ip);
+      expectStatus(reply, 200);
+      expect((reply.body as { id: string }).id).toBe(issued.userId);
+    }
+  });
+
+  it('should stop accepting on B, within one second, a token deleted on A', async () => {
+    const ip = clientAddress();
+    const issued = await serviceUserWithToken(a);
+    // B loads the principal into its cache: what A's change must get past.
+    expectStatus(await profile(b, issued.token, ip), 200);
+    const deleted = await asAdmin(
+      a,
+      'DELETE',
+      `/api/users/service/${issued.userId}/personal-access-tokens/${issued.tokenId}`,
+    );
+    const since = performance.now();
+    expectStatus(deleted, 200);
+    const { ms } = await msUntilRefused(b, issued.token, ip, since);
+    measured.delete = ms;
+    expect(ms).toBeLessThanOrEqual(CACHE_TTL_MS);
+    expectStatus(await profile(a, issued.token, ip), 401);
+    expectStatus(await profile(b, issued.token, ip), 401);
+  });
+
+  it('should stop accepting on B, within one second, the old secret of a token regenerated on A', async () => {
+    const ip = clientAddress();
+    const issued = await serviceUserWithToken(a);
+    expectStatus(await profile(b, issued.token, ip), 200);
+    const regenerated = await asAdmin(
+      a,
+      'POST',
+      `/api/users/service/${issued.userId}/personal-access-tokens/${issued.tokenId}/regenerate`,
+      { expiry: 'week' },
+    );
+    const since = performance.now();
+    expectStatus(regenerated, 200);
+    const secret = (regenerated.body as { token: string }).token;
+    expect(secret).not.toBe(issued.token);
+    const { ms } = await msUntilRefused(b, issued.token, ip, since);
+    measured.regenerate = ms;
+    expect(ms).toBeLessThanOrEqual(CACHE_TTL_MS);
+    expectStatus(await profile(a, issued.token, ip), 401);
+    for (const instance of [a, b]) {
+      expectStatus(await profile(instance, secret, ip), 200);
+    }
+  });
+
+  it('should stop accepting on B, within one second, the tokens of a user disabled on A, and accept them on A within one second once re-enabled on B', async () => {
+    const ip = clientAddress();
+    const issued = await serviceUserWithToken(a);
+    expectStatus(await profile(b, issued.token, ip), 200);
+    const disabled = await asAdmin(a, 'PUT', `/api/users/${issued.userId}`, {
+      status: 'disabled',
+    });
+    const since = performance.now();
+    expectStatus(disabled, 200);
+    const { ms } = await msUntilRefused(b, issued.token, ip, since);
+    measured.disable = ms;
+    expect(ms).toBeLessThanOrEqual(CACHE_TTL_MS);
+    // A refuses too, and now caches the disabled user: re-enabling on B must get past that.
+    expectStatus(await profile(a, issued.token, ip), 401);
+    const enabled = await asAdmin(b, 'PUT', `/api/users/${issued.userId}`, { status: 'active' });
+    const enabledAt = performance.now();
+    expectStatus(enabled, 200);
+    const { ms: back } = await msUntilAccepted(a, issued.token, enabledAt);
+    measured.reenable = back;
+    expect(back).toBeLessThanOrEqual(CACHE_TTL_MS);
+  });
+
+  it('should lose and double nothing when 20 service users and 20 tokens are created at once through both', async () => {
+    const prefix = `race-${RUN}`;
+    const users = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        asAdmin(index % 2 === 0 ? a : b, 'POST', '/api/users/service', {
+          email: `${prefix}-${index}@example.com`,
+        }),
+      ),
+    );
+    users.forEach((reply) => expectStatus(reply, 201));
+    const userIds = users.map((reply) => (reply.body as { id: string }).id).sort();
+    expect(new Set(userIds).size).toBe(20);
+    for (const instance of [a, b]) {
+      const listed = await asAdmin(
+        instance,
+        'GET',
+        `/api/users?isService=true&search=${prefix}&perPage=100`,
+      );
+      expectStatus(listed, 200);
+      const page = listed.body as { results: { id: string }[]; paginate: { total: number } };
+      expect(page.paginate.total).toBe(20);
+      expect(page.results.map((user) => user.id).sort()).toEqual(userIds);
+    }
+    expect(
+      await count('SELECT count(*) AS n FROM users WHERE email LIKE $1', [`${prefix}-%`]),
+    ).toBe(20);
+
+    const owner = userIds[0];
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        createToken(index % 2 === 0 ? a : b, owner, `race token ${index}`),
+      ),
+    );
+    tokens.forEach((reply) => expectStatus(reply, 201));
+    const created = tokens.map((reply) => reply.body as { id: string; token: string });
+    const tokenIds = created.map((token) => token.id).sort();
+    expect(new Set(tokenIds).size).toBe(20);
+    expect(new Set(created.map((token) => token.token)).size).toBe(20);
+    for (const instance of [a, b]) {
+      const listed = await asAdmin(
+        instance,
+        'GET',
+        `/api/users/service/${owner}/personal-access-tokens`,
+      );
+      expectStatus(listed, 200);
+      expect((listed.body as { id: string }[]).map((token) => token.id).sort()).toEqual(tokenIds);
+    }
+    expect(
+      await count(
+        'SELECT count(*) AS n FROM personal_access_tokens WHERE user_id = $1 GROUP BY user_id HAVING count(*) = count(DISTINCT secret_hash)',
+        [owner],
+      ),
+    ).toBe(20);
+    // Each instance records its own changes in the audit log, each exactly once.
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM audit_log_entries WHERE action = 'token.created' AND details->>'userId' = $1",
+        [owner],
+      ),
+    ).toBe(20);
+    // Every token works on the instance that did not create it.
+    const ip = clientAddress();
+    const checks = await Promise.all(
+      created.map((token, index) => profile(index % 2 === 0 ? b : a, token.token, ip)),
+    );
+    checks.forEach((reply) => expectStatus(reply, 200));
+  });
+
+  it('should give exactly one 201 and one 409 to two racing creates of one project key, one through each instance', async () => {
+    for (let round = 0; round < 5; round++) {
+      const key = `race-${RUN}-${round}`;
+      const replies = await Promise.all(
+        [a, b].map((instance) =>
+          asAdmin(instance, 'POST', '/api/projects', { name: `Race ${round}`, key }),
+        ),
+      );
+      expect(replies.map((reply) => reply.status).sort()).toEqual([201, 409]);
+      expect(await count('SELECT count(*) AS n FROM projects WHERE key = $1', [key])).toBe(1);
+    }
+  });
+
+  it('should give exactly one 201 and one 409 to two racing creates of one service-user email, one through each instance', async () => {
+    for (let round = 0; round < 5; round++) {
+      const email = `twin-${RUN}-${round}@example.com`;
+      const replies = await Promise.all(
+        [a, b].map((instance) => asAdmin(instance, 'POST', '/api/users/service', { email })),
+      );
+      expect(replies.map((reply) => reply.status).sort()).toEqual([201, 409]);
+      expect(await count('SELECT count(*) AS n FROM users WHERE email = $1', [email])).toBe(1);
+    }
+  });
+
+  (useRedis ? it : it.skip)(
+    'should share the failed-authentication count through Redis, blocking at the combined count of both instances',
+    async () => {
+      if (!redisReachable) {
+        throw new Error(`REQUIRE_REDIS=1 but no Redis answers at ${REDIS_URL}`);
+      }
+      const ip = clientAddress();
+      const guess = (instance: Instance, attempt: number) =>
+        instance.send('GET', '/api/profile', { token: `opat_wrong_${attempt}`, ip });
+      // FAILURE_LIMIT failures, alternating: each instance alone sees only half of them.
+      for (let attempt = 0; attempt < FAILURE_LIMIT; attempt++) {
+        expectStatus(await guess(attempt % 2 === 0 ? a : b, attempt), 401);
+      }
+      // One more on A, which has seen FAILURE_LIMIT / 2 itself: blocked only if the count is shared.
+      const blocked = await guess(a, FAILURE_LIMIT);
+      expectStatus(blocked, 429);
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expectStatus(await guess(b, FAILURE_LIMIT + 1), 429);
+      // Both have now seen the block: a valid token from that address is refused too...
+      for (const instance of [a, b]) {
+        expectStatus(await profile(instance, admin, ip), 429);
+      }
+      // ...while the same token from another address is not.
+      for (const instance of [a, b]) {
+        expectStatus(await profile(instance, admin, adminIp), 200);
+      }
+    },
+  );
+
+  it(
+    'should exit 0 on SIGTERM, both instances',
+    async () => {
+      const codes = await Promise.all([a.stop(), b.stop()]);
+      expect(codes).toEqual([0, 0]);
+    },
+    3 * STOP_TIMEOUT_MS,
+  );
+});
