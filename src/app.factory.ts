@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { securityHeaders } from './common/http/security-headers';
 import { RejectUnsafeInputPipe } from './common/pipes/reject-unsafe-input.pipe';
-import { RoutedRequest } from './common/logging/logging.module';
+import {
+  loggerOptions,
+  NestPinoLogger,
+  RequestLogController,
+  requestLogContext,
+} from './common/logging/logging';
 import {
   buildOpenApiDocument,
   DOCS_JSON_PATH,
@@ -37,6 +41,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   // Every setting, the modules' included, before anything starts: one line on a bad value.
   const settings = validateAllSettings();
   const adapter = new FastifyAdapter({
+    logger: loggerOptions(settings),
+    logController: new RequestLogController(),
     bodyLimit: settings.BODY_LIMIT_BYTES,
     trustProxy: parseTrustProxy(settings.TRUST_PROXY),
     // While closing, requests on kept-alive connections answer 503 instead of hanging.
@@ -66,11 +72,12 @@ export async function createApp(): Promise<NestFastifyApplication> {
         .send({ statusCode, ...known });
     },
   });
+  const headers = securityHeaders();
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
-    // The route pattern for the one-line-per-request log, and the id for the caller.
-    (request.raw as RoutedRequest).routePattern = request.routeOptions.url;
+    void reply.headers(headers);
     void reply.header('X-Request-Id', request.id);
-    done();
+    // What Nest's loggers write while handling this request carries its id.
+    requestLogContext.run(request.log, done);
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: true,
@@ -79,20 +86,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     // url-encoded forms, which no route takes; they answer 415.
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new NestPinoLogger(adapter.getInstance().log));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        // Served over plain HTTP on a developer's machine: do not force https for the docs' assets.
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
   app.useGlobalPipes(
     new RejectUnsafeInputPipe(),
     new ValidationPipe({

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { LoggingModule } from './common/logging/logging.module';
 import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { bootstrapConfig } from './config/bootstrap.config';
 import { databaseConfig } from './config/database.config';
 import { environment } from './config/environment';
-import { loggingConfig } from './config/logging.config';
 import { DatabaseModule } from './database/database.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -25,10 +23,9 @@ import { UsersModule } from './modules/users/users.module';
       // `.env` is loaded by src/config/load-env-file before anything else; validation is here.
       ignoreEnvFile: true,
       validate: (env) => environment(env),
-      load: [appConfig, authConfig, bootstrapConfig, databaseConfig, loggingConfig],
+      load: [appConfig, authConfig, bootstrapConfig, databaseConfig],
     }),
     EventEmitterModule.forRoot(),
-    LoggingModule,
     DatabaseModule,
     AuthModule,
     HealthModule,

@@ -11,6 +11,7 @@ import { PersonalAccessTokensService } from './personal-access-tokens.service';
 import { SecretHasher } from './secret-hasher.service';
 import { ServiceUserTokensController } from './service-user-tokens.controller';
 import { TokenAuthenticationService } from './token-authentication.service';
+import { TokenReader } from './token-reader';
 
 @Module({
   imports: [
@@ -24,6 +25,7 @@ import { TokenAuthenticationService } from './token-authentication.service';
     SecretHasher,
     TokenAuthenticationService,
     ClusterInvalidation,
+    TokenReader,
     { provide: PrincipalResolver, useExisting: TokenAuthenticationService },
   ],
   exports: [PersonalAccessTokensService, PrincipalResolver],

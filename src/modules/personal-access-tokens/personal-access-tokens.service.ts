@@ -23,6 +23,7 @@ import { SecretHasher } from './secret-hasher.service';
 import { escalationProblems, TokenGrant } from './token-issuance';
 import { exceedsMaxLifetime, expiresAtFor, isExpired, TokenExpiry } from './token-expiry';
 import { LoadedToken } from './token.mapper';
+import { TokenReader } from './token-reader';
 import { generateTokenSecret, isWellFormedTokenSecret, secretHint } from './token-secret';
 
 /** The user a token belongs to. */
@@ -62,6 +63,7 @@ export class PersonalAccessTokensService {
     private readonly projectsService: ProjectsService,
     private readonly hasher: SecretHasher,
     private readonly events: EventEmitter2,
+    private readonly reader: TokenReader,
   ) {}
 
   /** The owner's tokens, newest first. */
@@ -77,14 +79,35 @@ export class PersonalAccessTokensService {
 
   /** One of the owner's tokens, with its projects, in one query; someone else's token is 404. */
   async get(owner: TokenOwner, id: string): Promise<LoadedToken> {
-    const token = await this.tokensWithProjects()
-      .where('token.id = :id AND token.userId = :userId', { id, userId: owner.id })
-      .orderBy('project.name', 'ASC')
-      .getOne();
+    return this.found(
+      await this.reader.find({
+        tokenId: id,
+        userId: owner.id,
+        organisationId: owner.organisationId,
+        serviceUserOnly: false,
+      }),
+    );
+  }
+
+  /**
+   * A service user's token (the documented GET), in one query: 404 when the user is not a service
+   * user of the organisation, or the token is not theirs.
+   */
+  async getServiceUserToken(
+    organisationId: string,
+    userId: string,
+    id: string,
+  ): Promise<LoadedToken> {
+    return this.found(
+      await this.reader.find({ tokenId: id, userId, organisationId, serviceUserOnly: true }),
+    );
+  }
+
+  private found(token: LoadedToken | null): LoadedToken {
     if (!token) {
       throw new NotFoundException('Personal access token not found');
     }
-    return this.withOwner(token, owner);
+    return token;
   }
 
   async create(owner: TokenOwner, dto: CreateTokenDto, issuer: Issuer, actor: EventActor) {

@@ -92,8 +92,9 @@ export class ServiceUserTokensController {
     @Param('userId', ParseUuidPipe) userId: string,
     @Param('patId', ParseUuidPipe) patId: string,
   ): Promise<TokenResponseDto> {
-    const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
-    return toTokenResponse(await this.tokensService.get(owner, patId));
+    return toTokenResponse(
+      await this.tokensService.getServiceUserToken(caller.organisationId, userId, patId),
+    );
   }
 
   /**
