@@ -40,9 +40,10 @@ const FRAMEWORK_ERRORS: Record<string, { message: string; error: string }> = {
 export async function createApp(): Promise<NestFastifyApplication> {
   // Every setting, the modules' included, before anything starts: one line on a bad value.
   const settings = validateAllSettings();
+  const requestLog = new RequestLogController();
   const adapter = new FastifyAdapter({
     logger: loggerOptions(settings),
-    logController: new RequestLogController(),
+    logController: requestLog,
     bodyLimit: settings.BODY_LIMIT_BYTES,
     trustProxy: parseTrustProxy(settings.TRUST_PROXY),
     // While closing, requests on kept-alive connections answer 503 instead of hanging.
@@ -66,6 +67,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
         message: 'Bad request',
         error: 'Bad Request',
       };
+      // Answered before routing, where Fastify writes no request line: this one writes it.
+      reply.raw.once('finish', () => requestLog.requestCompleted(null, request, reply));
       void reply
         .code(statusCode)
         .header('X-Request-Id', request.id)
@@ -79,14 +82,31 @@ export async function createApp(): Promise<NestFastifyApplication> {
     // What Nest's loggers write while handling this request carries its id.
     requestLogContext.run(request.log, done);
   });
+  // Once closing (SIGTERM), a request still in flight is answered with `Connection: close`: else its
+  // kept-alive connection would hold the server open until the keep-alive timeout (72 s).
+  let closing = false;
+  adapter.getInstance().addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  adapter.getInstance().addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) {
+      void reply.header('Connection', 'close');
+    }
+    done(null, payload);
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: true,
+    // A failure while the modules start (the database cannot be reached, say) is reported by the
+    // caller in one line: Nest would print the buffered log and the error's stack before it.
+    autoFlushLogs: false,
     abortOnError: false,
     // JSON bodies only (Fastify's own parser, within BODY_LIMIT_BYTES): Nest would also parse
     // url-encoded forms, which no route takes; they answer 415.
     bodyParser: false,
   });
   app.useLogger(new NestPinoLogger(adapter.getInstance().log));
+  app.flushLogs();
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(
     new RejectUnsafeInputPipe(),

@@ -18,9 +18,17 @@ const EXIT = { ok: 0, failure: 1, usage: 2, refused: 3 } as const;
 class UsageError extends Error {}
 class RefusedError extends Error {}
 
+/** Nest's contexts that report the failure ending a command, which main() prints once itself. */
+const REPORTED_BY_MAIN = new Set(['ExceptionHandler', 'TypeOrmModule']);
+
 const stderrLogger: LoggerService = {
   log: () => undefined,
-  error: (message: unknown) => process.stderr.write(`error: ${String(message)}\n`),
+  // Nest calls error(message, stack?, context): the context comes last.
+  error: (message: unknown, ...rest: unknown[]) => {
+    if (!REPORTED_BY_MAIN.has(String(rest.at(-1)))) {
+      process.stderr.write(`error: ${String(message)}\n`);
+    }
+  },
   warn: (message: unknown) => process.stderr.write(`warning: ${String(message)}\n`),
 };
 
@@ -247,7 +255,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${message}\n`);
       return EXIT.refused;
     }
-    process.stderr.write(`error: ${message}\n`);
+    const { isDatabaseUnavailable } = await import('./database/database-errors');
+    const cause = isDatabaseUnavailable(error) ? 'cannot reach the database: ' : '';
+    process.stderr.write(`error: ${cause}${message}\n`);
     return EXIT.failure;
   }
 }
