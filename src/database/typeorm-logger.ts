@@ -24,10 +24,9 @@ export class TypeOrmNestLogger implements TypeOrmLogger {
     this.logger.warn(`Slow query (${time} ms): ${query}`);
   }
 
+  /** Schema and migration messages (the TypeORM CLI's output, migrations applied on start-up). */
   logSchemaBuild(message: string): void {
-    if (this.logQueries) {
-      this.logger.debug(message);
-    }
+    this.logger.log(message);
   }
 
   logMigration(message: string): void {
@@ -37,8 +36,8 @@ export class TypeOrmNestLogger implements TypeOrmLogger {
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
     if (level === 'warn') {
       this.logger.warn(String(message));
-    } else if (this.logQueries) {
-      this.logger.debug(String(message));
+    } else {
+      this.logger.log(String(message));
     }
   }
 }
