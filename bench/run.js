@@ -267,7 +267,9 @@ async function load(name, targets, duration = DURATION, connections = CONNECTION
   return {
     name,
     reqPerSec: Math.round(sum((r) => r.requests.average)),
-    meanMs: +(results.reduce((total, r) => total + r.latency.average, 0) / results.length).toFixed(2),
+    meanMs: +(results.reduce((total, r) => total + r.latency.average, 0) / results.length).toFixed(
+      2,
+    ),
     p50Ms: Math.max(...results.map((r) => r.latency.p50)),
     p99Ms: Math.max(...results.map((r) => r.latency.p99)),
     requests,
@@ -277,7 +279,8 @@ async function load(name, targets, duration = DURATION, connections = CONNECTION
 }
 
 function table(rows, ceiling) {
-  const header = '| route | req/s | share of ceiling | mean ms | p50 ms | p99 ms | failures | server RSS MB |';
+  const header =
+    '| route | req/s | share of ceiling | mean ms | p50 ms | p99 ms | failures | server RSS MB |';
   const lines = rows.map(
     (row) =>
       `| ${row.name} | ${row.reqPerSec} | ${((100 * row.reqPerSec) / ceiling).toFixed(1)}% | ${row.meanMs} | ${row.p50Ms} | ${row.p99Ms} | ${row.failures} | ${row.serverRssMb || '-'} |`,
