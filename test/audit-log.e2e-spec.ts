@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuditLogService } from '../src/modules/audit-log/audit-log.service';
-import { expectStatus, TestApp } from './support/test-app';
+import { expectStatus } from './support/http';
+import { TestApp } from './support/test-app';
 
 interface Entry {
   id: string;

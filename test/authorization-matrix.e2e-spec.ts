@@ -5,7 +5,8 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Permission } from '../src/modules/auth/permissions';
 import { ProvisioningService } from '../src/modules/provisioning/provisioning.service';
 import { unique, uniqueEmail, UNKNOWN_SECRET } from './support/spec-helpers';
-import { expectStatus, TestApp } from './support/test-app';
+import { expectStatus } from './support/http';
+import { TestApp } from './support/test-app';
 
 /**
  * Every route of the running app against every kind of caller, as one table. A route that the app

@@ -2,17 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  closedPort,
-  expectStatus,
+  freePort,
+  IsolatedDatabase,
   lines,
   processEnv,
   runCli,
   RunResult,
-  send,
   ServerProcess,
   stopAllServers,
 } from './support/child-process';
-import { IsolatedDatabase } from './support/built-server';
+import { expectStatus, send } from './support/http';
+import { DAY_MS, SECRET } from './support/spec-helpers';
 
 /*
  * The command-line tool as a newcomer and a platform team meet it: the built `node dist/cli.js`,
@@ -22,8 +22,6 @@ import { IsolatedDatabase } from './support/built-server';
  */
 
 const ROOT = join(__dirname, '..');
-const TOKEN_SHAPE = /^opat_[0-9A-Za-z]{49}$/;
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** How long a failing command may take to give up on a database it cannot reach. */
 const UNREACHABLE_BOUND_MS = 10_000;
 
@@ -51,7 +49,7 @@ function issued(result: RunResult): Issued {
   expect(lines(result.stdout)).toHaveLength(1);
   const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
   expect(Object.keys(parsed).sort()).toEqual(['token', 'tokenId', 'userId']);
-  expect(parsed.token).toMatch(TOKEN_SHAPE);
+  expect(parsed.token).toMatch(SECRET);
   expect(parsed.userId).toMatch(/^[0-9a-f-]{36}$/);
   expect(parsed.tokenId).toMatch(/^[0-9a-f-]{36}$/);
   // The secret is shown once, on stdout: never in what goes to stderr (a log collector, say).
@@ -92,7 +90,7 @@ describe('the command-line tool (node dist/cli.js)', () => {
       async (command, options) => {
         // A database that cannot be reached: help must not need one.
         const unreachable = processEnv({
-          DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/none`,
+          DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/none`,
           TOKEN_PEPPER: randomBytes(32).toString('base64url'),
           SQLITE_PATH: undefined,
         });
@@ -420,7 +418,7 @@ describe('the command-line tool (node dist/cli.js)', () => {
       if (onPostgres) {
         unreachable = processEnv({
           ...database.env,
-          DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/pat`,
+          DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/pat`,
         });
         expected = /^error: cannot reach the database: connect ECONNREFUSED 127\.0\.0\.1:\d+$/;
       } else {

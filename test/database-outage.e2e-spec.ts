@@ -1,14 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { generateTokenSecret } from '../src/modules/personal-access-tokens/token-secret';
-import {
-  expectStatus,
-  processEnv,
-  Reply,
-  send,
-  ServerProcess,
-  sleep,
-  stopAllServers,
-} from './support/child-process';
+import { processEnv, ServerProcess, stopAllServers } from './support/child-process';
+import { expectStatus, Reply, send } from './support/http';
 import { TcpProxy } from './support/tcp-proxy';
 
 /*

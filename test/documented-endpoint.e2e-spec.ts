@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { PERMISSIONS } from '../src/modules/auth/permissions';
-import { expectStatus, IssuedToken, TestApp } from './support/test-app';
+import { expectStatus } from './support/http';
+import { UUID } from './support/spec-helpers';
+import { IssuedToken, TestApp } from './support/test-app';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** GET /api/users/service/{userId}/personal-access-tokens/{patId}: the endpoint documented word for word. */
 describe('GET /api/users/service/{userId}/personal-access-tokens/{patId}', () => {

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { generateTokenSecret } from '../src/modules/personal-access-tokens/token-secret';
-import { percentEncode, RawHttpClient, RawRequest, RawResponse } from './support/raw-http';
-import { expectStatus, IssuedToken, TestApp } from './support/test-app';
+import {
+  expectStatus,
+  percentEncode,
+  RawHttpClient,
+  RawRequest,
+  RawResponse,
+} from './support/http';
+import { IssuedToken, TestApp } from './support/test-app';
 
 /*
  * Property-based junk on every route: junk ids in the path, junk query strings, junk bodies of

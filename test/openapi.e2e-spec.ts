@@ -12,14 +12,15 @@ import type {
 import { DOCS_PATHS } from '../src/app.factory';
 import { buildOpenApiDocument } from '../src/common/openapi/openapi';
 import { DocumentedField, readDocumentedEndpoint } from './support/documented-endpoint-page';
-import { expectStatus, TestApp } from './support/test-app';
+import { expectStatus } from './support/http';
+import { UUID } from './support/spec-helpers';
+import { TestApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
 const COMMITTED = join(ROOT, 'openapi.json');
 const FIXTURE = join(__dirname, 'fixtures', 'documented-get-token.txt');
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 /** Mintlify's placeholder for a string<uuid> in an example answer. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface Operation {
   method: string;

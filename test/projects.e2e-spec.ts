@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Permission } from '../src/modules/auth/permissions';
 import {
   expectBadRequestNaming,
@@ -12,11 +13,10 @@ import {
   uniqueEmail,
   UUID,
 } from './support/spec-helpers';
-import { expectStatus, IssuedToken, TestApp } from './support/test-app';
+import { expectStatus } from './support/http';
+import { IssuedToken, TestApp } from './support/test-app';
 
 type Body = Record<string, unknown>;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Projects', () => {
   let t: TestApp;
@@ -321,7 +321,7 @@ describe('Projects', () => {
 
     it('should update name, key and protection', async () => {
       const project = await create('Before', unique('before'));
-      await pause(5);
+      await sleep(5);
       const key = unique('after');
       const response = await update(project.id, { name: ' After ', key, protected: true });
       expectStatus(response, 200);

@@ -1,12 +1,18 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Agent, IncomingHttpHeaders, request } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { STARTUP_LOCK_KEY } from '../src/database/startup-lock';
+import {
+  processEnv,
+  ServerProcess,
+  STOP_TIMEOUT_MS,
+  stopAllServers,
+} from './support/child-process';
+import { expectStatus, Reply, send } from './support/http';
 
 /*
  * Scale-out: two real server processes (the built dist/main.js) on this test file's one PostgreSQL
@@ -28,19 +34,11 @@ const CACHE_TTL_MS = 1000;
 /** Low, so that the shared count is reached in a few requests. */
 const FAILURE_LIMIT = 6;
 const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
 /** Under the pool's 15 s query timeout, which also bounds a wait for the start-up lock. */
 const LOCK_WAIT_MS = 10_000;
-const FIRST_ADMIN_BANNER = 'FIRST ADMIN TOKEN (shown once)';
 const RUN = randomBytes(6).toString('hex');
 
 type Json = Record<string, unknown>;
-
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
 
 interface RequestOptions {
   token?: string;
@@ -55,8 +53,6 @@ interface IssuedToken {
   token: string;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 let addresses = 0;
 let bots = 0;
 
@@ -64,24 +60,6 @@ let bots = 0;
 function clientAddress(): string {
   addresses += 1;
   return `2001:db8:${RUN.slice(0, 4)}:${RUN.slice(4, 8)}:${RUN.slice(8, 12)}::${addresses.toString(16)}`;
-}
-
-/** Like expect(reply.status).toBe(status), but shows the body when it fails. */
-function expectStatus(reply: Reply, status: number): void {
-  if (reply.status !== status) {
-    throw new Error(`expected HTTP ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Whether Redis answers PING at `url` within about a second (a child process, so synchronous). */
@@ -102,148 +80,45 @@ function redisAnswers(url: string): boolean {
   return result.status === 0;
 }
 
-/** One server process, reached over keep-alive HTTP on 127.0.0.1. */
-class Instance {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 32 });
-  /** The first 256 KB of stdout and stderr (start-up), then the last 64 KB (for failures). */
-  private head = '';
-  private tail = '';
-  readonly exited: Promise<number | null>;
+/** The load balancer's connections to the instances: kept alive, at most 32 to each. */
+const agent = new Agent({ keepAlive: true, maxSockets: 32 });
 
-  private constructor(
-    readonly name: string,
-    readonly port: number,
-    readonly child: ChildProcess,
-  ) {
-    const collect = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      if (this.head.length < 256 * 1024) {
-        this.head += text;
-      } else {
-        this.tail = (this.tail + text).slice(-64 * 1024);
-      }
-    };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
-  static start(name: string, port: number, env: NodeJS.ProcessEnv): Instance {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new Instance(name, port, child);
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** What the process printed: start-up first, then the latest lines. */
-  get output(): string {
-    return this.tail ? `${this.head}\n[…]\n${this.tail}` : this.head;
-  }
-
-  /** The secret printed between the first-admin banner's lines, if this instance printed it. */
-  get firstAdminToken(): string | undefined {
-    return this.head.includes(FIRST_ADMIN_BANNER)
-      ? /^\s*token:\s+(opat_\S+)\s*$/m.exec(this.head)?.[1]
-      : undefined;
-  }
-
-  async waitUntilReady(deadline: number): Promise<void> {
-    for (let attempt = 0; attempt < 1000 && Date.now() < deadline; attempt++) {
-      if (!this.running) {
-        throw new Error(`instance ${this.name} exited while starting:\n${this.output}`);
-      }
-      const ready = await this.send('GET', '/health/ready', { ip: '127.0.0.1' }).then(
-        (reply) => reply.status === 200,
-        () => false,
-      );
-      if (ready) {
-        return;
-      }
-      await sleep(100);
-    }
-    throw new Error(`instance ${this.name} was not ready in time:\n${this.output}`);
-  }
-
-  send(method: string, path: string, options: RequestOptions): Promise<Reply> {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const headers: Record<string, string | number> = { 'X-Forwarded-For': options.ip };
-    if (options.token !== undefined) {
-      headers.Authorization = `Bearer ${options.token}`;
-    }
-    if (payload !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(payload);
-    }
-    return new Promise((resolve, reject) => {
-      const outgoing = request(
-        {
-          host: '127.0.0.1',
-          port: this.port,
-          method,
-          path,
-          headers,
-          agent: this.agent,
-          timeout: 15_000,
-        },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.on('error', reject);
-          incoming.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: unknown = text;
-            try {
-              body = text ? JSON.parse(text) : null;
-            } catch {
-              // not JSON: keep the text
-            }
-            resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body });
-          });
-        },
-      );
-      outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${path} timed out`)));
-      outgoing.on('error', reject);
-      outgoing.end(payload);
-    });
-  }
-
-  /** SIGTERM, then SIGKILL when it has not exited within the bound; answers the exit code. */
-  async stop(): Promise<number | null> {
-    this.agent.destroy();
-    if (this.running) {
-      this.child.kill('SIGTERM');
-      const exited = await within(this.exited, STOP_TIMEOUT_MS);
-      if (exited.done) {
-        return exited.value;
-      }
-      this.child.kill('SIGKILL');
-      await within(this.exited, STOP_TIMEOUT_MS);
-      return null;
-    }
-    return this.exited;
-  }
+/** One request to an instance, from the client address `ip`. */
+function call(
+  instance: ServerProcess,
+  method: string,
+  path: string,
+  options: RequestOptions,
+): Promise<Reply> {
+  return send(instance.url, path, {
+    method,
+    token: options.token,
+    body: options.body,
+    headers: { 'X-Forwarded-For': options.ip },
+    agent,
+    timeoutMs: 15_000,
+  });
 }
 
-/** Waits for `promise` at most `ms`; the timer does not outlive the wait. */
-async function within<T>(
-  promise: Promise<T>,
-  ms: number,
-): Promise<{ done: true; value: T } | { done: false }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<{ done: false }>((resolve) => {
-    timer = setTimeout(() => resolve({ done: false }), ms);
+/** Waits until `instance` serves and is ready (GET /health/ready answers 200), by `deadline`. */
+async function untilReady(name: string, instance: ServerProcess, deadline: number): Promise<void> {
+  await instance.serving(Math.max(0, deadline - Date.now())).catch((error: Error) => {
+    throw new Error(`instance ${name}: ${error.message}`);
   });
-  try {
-    return await Promise.race([promise.then((value) => ({ done: true as const, value })), timeout]);
-  } finally {
-    clearTimeout(timer);
+  for (let attempt = 0; attempt < 1000 && Date.now() < deadline; attempt++) {
+    if (!instance.running) {
+      throw new Error(`instance ${name} exited while starting:\n${instance.log}`);
+    }
+    const ready = await call(instance, 'GET', '/health/ready', { ip: '127.0.0.1' }).then(
+      (reply) => reply.status === 200,
+      () => false,
+    );
+    if (ready) {
+      return;
+    }
+    await sleep(100);
   }
+  throw new Error(`instance ${name} was not ready in time:\n${instance.log}`);
 }
 
 if (!ON_POSTGRES) {
@@ -260,8 +135,8 @@ if (ON_POSTGRES && !redisReachable && !REQUIRE_REDIS) {
 const useRedis = redisReachable || REQUIRE_REDIS;
 
 (ON_POSTGRES ? describe : describe.skip)('two instances on one PostgreSQL database', () => {
-  let a: Instance;
-  let b: Instance;
+  let a: ServerProcess;
+  let b: ServerProcess;
   let database: Client;
   let admin: string;
   const adminIp = clientAddress();
@@ -293,25 +168,17 @@ const useRedis = redisReachable || REQUIRE_REDIS;
   beforeAll(async () => {
     database = new Client({ connectionString: process.env.DATABASE_URL });
     await database.connect();
-    const [portA, portB] = [await freePort(), await freePort()];
-    const env = (port: number): NodeJS.ProcessEnv => ({
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      // No .env from the working tree: this environment alone decides.
-      ENV_FILE: join(tmpdir(), `no-env-file-${RUN}`),
+    // Each on a free port of its own, and no .env from the working tree: this alone decides.
+    const env = processEnv({
       DATABASE_URL: process.env.DATABASE_URL,
       TOKEN_PEPPER: process.env.TOKEN_PEPPER,
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
       TRUST_PROXY: '127.0.0.1',
       AUTH_CACHE_TTL_MS: String(CACHE_TTL_MS),
       AUTH_FAILURE_LIMIT: String(FAILURE_LIMIT),
       AUTH_FAILURE_WINDOW_SECONDS: '60',
       AUTH_FAILURE_BLOCK_SECONDS: '60',
       BOOTSTRAP_ADMIN_EMAIL: `scale-admin-${RUN}@example.com`,
-      ...(useRedis ? { REDIS_URL } : {}),
+      REDIS_URL: useRedis ? REDIS_URL : undefined,
     });
     // Both start at the same moment while the test holds the start-up lock, so that both queue on
     // it: the most contention the lock can meet, and proof that neither works without it.
@@ -320,8 +187,8 @@ const useRedis = redisReachable || REQUIRE_REDIS;
     await gate.query("SET lock_timeout = '20s'");
     await gate.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
     try {
-      a = Instance.start('A', portA, env(portA));
-      b = Instance.start('B', portB, env(portB));
+      a = ServerProcess.spawn(env, ROOT);
+      b = ServerProcess.spawn(env, ROOT);
       startup.waitingToMigrate = await lockWaiters(2);
       startup.tablesBeforeMigrations = await count(
         "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'",
@@ -337,19 +204,20 @@ const useRedis = redisReachable || REQUIRE_REDIS;
       await gate.end();
     }
     const deadline = Date.now() + START_TIMEOUT_MS;
-    await Promise.all([a.waitUntilReady(deadline), b.waitUntilReady(deadline)]);
+    await Promise.all([untilReady('A', a, deadline), untilReady('B', b, deadline)]);
     // The other tests need an admin; the start-up test checks that exactly one printed it.
     const printed = a.firstAdminToken ?? b.firstAdminToken;
     if (!printed) {
       throw new Error(
-        `no instance printed the first admin token:\n--- A\n${a.output}\n--- B\n${b.output}`,
+        `no instance printed the first admin token:\n--- A\n${a.log}\n--- B\n${b.log}`,
       );
     }
     admin = printed;
   }, START_TIMEOUT_MS + 10_000);
 
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    agent.destroy();
+    await stopAllServers();
     await database?.end();
     if (Object.keys(measured).length > 0) {
       console.log(
@@ -358,21 +226,21 @@ const useRedis = redisReachable || REQUIRE_REDIS;
     }
   }, 3 * STOP_TIMEOUT_MS);
 
-  const asAdmin = (instance: Instance, method: string, path: string, body?: Json) =>
-    instance.send(method, path, { token: admin, ip: adminIp, body });
+  const asAdmin = (instance: ServerProcess, method: string, path: string, body?: Json) =>
+    call(instance, method, path, { token: admin, ip: adminIp, body });
 
   async function count(sql: string, parameters: unknown[] = []): Promise<number> {
     const result = await database.query<{ n: number }>(sql, parameters);
     return Number(result.rows[0].n);
   }
 
-  async function createServiceUser(via: Instance, email: string): Promise<string> {
+  async function createServiceUser(via: ServerProcess, email: string): Promise<string> {
     const reply = await asAdmin(via, 'POST', '/api/users/service', { email });
     expectStatus(reply, 201);
     return (reply.body as { id: string }).id;
   }
 
-  function createToken(via: Instance, userId: string, note = 'scale-out token') {
+  function createToken(via: ServerProcess, userId: string, note = 'scale-out token') {
     return asAdmin(via, 'POST', `/api/users/service/${userId}/personal-access-tokens`, {
       note,
       permissions: ['owner'],
@@ -383,7 +251,7 @@ const useRedis = redisReachable || REQUIRE_REDIS;
   }
 
   /** A new service user with a token, both created through `via`. */
-  async function serviceUserWithToken(via: Instance): Promise<IssuedToken> {
+  async function serviceUserWithToken(via: ServerProcess): Promise<IssuedToken> {
     bots += 1;
     const userId = await createServiceUser(via, `bot-${RUN}-${bots}@example.com`);
     const reply = await createToken(via, userId);
@@ -392,15 +260,15 @@ const useRedis = redisReachable || REQUIRE_REDIS;
     return { userId, tokenId: body.id, token: body.token };
   }
 
-  const profile = (instance: Instance, token: string, ip: string) =>
-    instance.send('GET', '/api/profile', { token, ip });
+  const profile = (instance: ServerProcess, token: string, ip: string) =>
+    call(instance, 'GET', '/api/profile', { token, ip });
 
   /**
    * Asks `instance` for the profile with `token`, back to back, until it answers 401: at most
    * 3 × the cache TTL after `since` and 5,000 requests. Answers how long after `since` the first
    * refused request was sent (Infinity when none was).
    */
-  async function msUntilRefused(instance: Instance, token: string, ip: string, since: number) {
+  async function msUntilRefused(instance: ServerProcess, token: string, ip: string, since: number) {
     const deadline = since + 3 * CACHE_TTL_MS;
     for (let attempt = 0; attempt < 5000 && performance.now() < deadline; attempt++) {
       const sentAt = performance.now();
@@ -417,7 +285,7 @@ const useRedis = redisReachable || REQUIRE_REDIS;
    * Like msUntilRefused, for a token that is refused until it works again: every attempt comes from
    * a new address, so that the refusals do not add up to a block.
    */
-  async function msUntilAccepted(instance: Instance, token: string, since: number) {
+  async function msUntilAccepted(instance: ServerProcess, token: string, since: number) {
     const deadline = since + 3 * CACHE_TTL_MS;
     for (let attempt = 0; attempt < 5000 && performance.now() < deadline; attempt++) {
       const sentAt = performance.now();
@@ -441,7 +309,7 @@ const useRedis = redisReachable || REQUIRE_REDIS;
     // ...and each time one of them did the work while the other found it done.
     const printed = [a, b].filter((instance) => instance.firstAdminToken !== undefined);
     expect(printed.map((instance) => instance.firstAdminToken)).toEqual([admin]);
-    const applied = [a, b].filter((instance) => /Applied \d+ migration\(s\)/.test(instance.output));
+    const applied = [a, b].filter((instance) => /Applied \d+ migration\(s\)/.test(instance.log));
     expect(applied).toHaveLength(1);
     const migrations = await database.query<{ name: string; n: string }>(
       'SELECT name, count(*) AS n FROM migrations GROUP BY name',
@@ -634,8 +502,8 @@ const useRedis = redisReachable || REQUIRE_REDIS;
         throw new Error(`REQUIRE_REDIS=1 but no Redis answers at ${REDIS_URL}`);
       }
       const ip = clientAddress();
-      const guess = (instance: Instance, attempt: number) =>
-        instance.send('GET', '/api/profile', { token: `opat_wrong_${attempt}`, ip });
+      const guess = (instance: ServerProcess, attempt: number) =>
+        call(instance, 'GET', '/api/profile', { token: `opat_wrong_${attempt}`, ip });
       // FAILURE_LIMIT failures, alternating: each instance alone sees only half of them.
       for (let attempt = 0; attempt < FAILURE_LIMIT; attempt++) {
         expectStatus(await guess(attempt % 2 === 0 ? a : b, attempt), 401);
@@ -659,8 +527,9 @@ const useRedis = redisReachable || REQUIRE_REDIS;
   it(
     'should exit 0 on SIGTERM, both instances',
     async () => {
-      const codes = await Promise.all([a.stop(), b.stop()]);
-      expect(codes).toEqual([0, 0]);
+      agent.destroy();
+      const exits = await Promise.all([a.stop(), b.stop()]);
+      expect(exits.map((exit) => exit.code)).toEqual([0, 0]);
     },
     3 * STOP_TIMEOUT_MS,
   );

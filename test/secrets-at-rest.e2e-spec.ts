@@ -6,7 +6,13 @@ import {
   generateTokenSecret,
   TOKEN_PREFIX,
 } from '../src/modules/personal-access-tokens/token-secret';
-import { BuiltServer, createAdminWithCli, IsolatedDatabase } from './support/built-server';
+import {
+  createAdminWithCli,
+  IsolatedDatabase,
+  processEnv,
+  ServerProcess,
+  stopAllServers,
+} from './support/child-process';
 
 /*
  * The built server (dist/main.js) as a child process, logging everything it can (LOG_LEVEL=debug,
@@ -36,17 +42,22 @@ function secretsIn(bytes: Buffer, secrets: Record<string, string>): string[] {
 
 describe('secrets at rest and in the log of the built server', () => {
   let database: IsolatedDatabase;
-  let server: BuiltServer | undefined;
 
   beforeEach(async () => {
     database = await IsolatedDatabase.create();
   });
 
   afterEach(async () => {
-    await server?.stop();
-    server = undefined;
+    await stopAllServers();
     await database.dispose();
   });
+
+  /** The built server on this test's database, logging everything it can. */
+  const startServer = (settings: Record<string, string> = {}) =>
+    ServerProcess.start(
+      processEnv({ ...database.env, LOG_LEVEL: 'debug', ...settings }),
+      database.dataDir,
+    );
 
   /** The server's pepper, to recognise a stored hash: TOKEN_PEPPER, or the embedded one's file. */
   function pepper(): string {
@@ -60,7 +71,7 @@ describe('secrets at rest and in the log of the built server', () => {
     // The admin comes from the command-line tool, so that the server has no first token to print.
     const admin = await createAdminWithCli(database, 'secops@example.com');
     expect(admin.stderr).not.toContain(admin.token);
-    server = await BuiltServer.start(database, { DATABASE_LOGGING: 'true' });
+    const server = await startServer({ DATABASE_LOGGING: 'true' });
     const url = server.url;
     let requests = 0;
     const as = (token: string) => {
@@ -196,7 +207,7 @@ describe('secrets at rest and in the log of the built server', () => {
   });
 
   it('should print the first-start admin token once, on stdout only, and keep it out of the log lines and the database', async () => {
-    server = await BuiltServer.start(database);
+    let server = await startServer();
     const printed = /^ {2}token: +(opat_[0-9A-Za-z]{49})$/m.exec(server.stdout)?.[1];
     expect(printed).toMatch(TOKEN_SHAPE);
     const secret = printed!;
@@ -220,7 +231,7 @@ describe('secrets at rest and in the log of the built server', () => {
     expect(secretsIn(dump.bytes, { 'the first admin token': secret })).toEqual([]);
 
     // Shown once: a second start on the same database prints no token.
-    server = await BuiltServer.start(database);
+    server = await startServer();
     expect(server.stdout).not.toContain('FIRST ADMIN TOKEN');
     expect(server.log.match(TOKEN_SHAPE)).toBeNull();
   });

@@ -4,21 +4,21 @@ import { Agent } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
-import { IsolatedDatabase } from './support/built-server';
 import {
-  closedPort,
   connectionRefused,
-  expectStatus,
+  freePort,
+  IsolatedDatabase,
   lines,
   processEnv,
-  send,
   ServerProcess,
-  sleep,
   stopAllServers,
   within,
 } from './support/child-process';
+import { expectStatus, send } from './support/http';
+import { eventually, SECRET, UUID } from './support/spec-helpers';
 import { TcpProxy } from './support/tcp-proxy';
 
 /*
@@ -39,24 +39,6 @@ import { TcpProxy } from './support/tcp-proxy';
 const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
 /** How long a stopped process may take to exit once its last request is answered. */
 const EXIT_BOUND_MS = 5_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-type Line = Record<string, unknown>;
-
-/** Polls `check` every 20 ms until it answers true, at most `ms`; answers whether it did. */
-async function eventually(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (let attempt = 0; attempt < 10_000; attempt++) {
-    if (await check()) {
-      return true;
-    }
-    if (Date.now() >= deadline) {
-      return false;
-    }
-    await sleep(20);
-  }
-  return false;
-}
 
 /** A temporary folder, removed in afterAll. */
 const folders: string[] = [];
@@ -209,7 +191,7 @@ describe('the server as a process (node dist/main.js)', () => {
       let settings: Record<string, string>;
       let message: RegExp;
       if (ON_POSTGRES) {
-        settings = { DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/pat` };
+        settings = { DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/pat` };
         message = /^Could not start: connect ECONNREFUSED 127\.0\.0\.1:\d+$/;
       } else {
         const blocker = join(folder(), 'not-a-folder');
@@ -294,7 +276,7 @@ describe('the server as a process (node dist/main.js)', () => {
     const database = await isolatedDatabase();
     const first = await ServerProcess.start(processEnv(database.env), database.dataDir);
     const token = first.firstAdminToken!;
-    expect(token).toMatch(/^opat_[0-9A-Za-z]{49}$/);
+    expect(token).toMatch(SECRET);
     expect(first.stdout.split('FIRST ADMIN TOKEN (shown once)')).toHaveLength(2);
     // Only in the banner: in no log line, and never on stderr.
     expect(first.stdout.split(token)).toHaveLength(2);
@@ -338,8 +320,9 @@ describe('the server as a process (node dist/main.js)', () => {
     async function terminateWhileInFlight(server: ServerProcess): Promise<number> {
       const sentAt = performance.now();
       server.child.kill('SIGTERM');
-      expect(await eventually(() => server.stdout.includes('SIGTERM received'), 5_000)).toBe(true);
-      expect(await eventually(() => connectionRefused(server.port), 5_000)).toBe(true);
+      const stopping = () => server.stdout.includes('SIGTERM received');
+      expect(await eventually(stopping, Boolean, 5_000)).toBe(true);
+      expect(await eventually(() => connectionRefused(server.port), Boolean, 5_000)).toBe(true);
       return sentAt;
     }
 
@@ -474,7 +457,7 @@ describe('the server as a process (node dist/main.js)', () => {
             );
             return Number(rows[0].n) === 1;
           };
-          expect(await eventually(waiting, 5_000)).toBe(true);
+          expect(await eventually(waiting, Boolean, 5_000)).toBe(true);
 
           const sigterm = await terminateWhileInFlight(server);
           await sleep(1_000);
@@ -520,12 +503,8 @@ describe('the server as a process (node dist/main.js)', () => {
     }, 20_000);
 
     /** The lines that describe request `id` (a request line has a method); waits for its first. */
-    async function linesOf(id: string): Promise<Line[]> {
-      const of = () => server.logLines.filter((line) => line.requestId === id && 'method' in line);
-      await eventually(() => of().length > 0, 2_000);
-      await sleep(50);
-      return of();
-    }
+    const linesOf = (id: string) =>
+      server.waitForLogLines((line) => line.requestId === id && 'method' in line);
 
     it('should write one JSON line per request with method, route, path, status, duration and request id, and answer X-Request-Id', async () => {
       const created = await send(server.url, '/api/projects', {

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -20,7 +21,8 @@ import {
   USER_FIELDS,
   UUID,
 } from './support/spec-helpers';
-import { expectStatus, IssuedToken, TestApp } from './support/test-app';
+import { expectStatus } from './support/http';
+import { IssuedToken, TestApp } from './support/test-app';
 
 type Body = Record<string, unknown>;
 type CreatedToken = TokenBody & { token: string };
@@ -84,8 +86,6 @@ const validBody = (overrides: Body = {}): Body => ({
 const bodyFor = (path: string): Body =>
   path.endsWith('/regenerate') ? { expiry: 'week' } : validBody();
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('Personal access tokens', () => {
   let t: TestApp;
   let projectA: ProjectBody;
@@ -121,6 +121,9 @@ describe('Personal access tokens', () => {
       expectStatus(response, 200);
       return response.body as TokenBody[];
     };
+    /** POST …/{id}/regenerate as the form's bearer. */
+    const regenerate = (id: string, body: Body = { expiry: 'week' }) =>
+      t.as(form.bearer).post(`${form.base}/${id}/regenerate`).send(body);
 
     describe('create', () => {
       it('should answer 201 with the token, its projects, its user and its secret', async () => {
@@ -275,7 +278,7 @@ describe('Personal access tokens', () => {
     describe('list', () => {
       it("should answer every token of the user, newest first, and nobody else's", async () => {
         const older = await create({ note: 'older' });
-        await pause(5);
+        await sleep(5);
         const newer = await create({ note: 'newer' });
         const tokens = await list();
         const ids = tokens.map((token) => token.id);
@@ -350,10 +353,7 @@ describe('Personal access tokens', () => {
         const path = `${form.base}/${created.id}`;
         expectStatus(await t.as(form.bearer).get(path), 404);
         expectStatus(await t.as(form.bearer).delete(path), 404);
-        expectStatus(
-          await t.as(form.bearer).post(`${path}/regenerate`).send({ expiry: 'week' }),
-          404,
-        );
+        expectStatus(await regenerate(created.id), 404);
         expect((await list()).map((token) => token.id)).not.toContain(created.id);
       });
     });
@@ -365,11 +365,8 @@ describe('Personal access tokens', () => {
           projects: [projectA.id],
           expiry: 'month',
         });
-        await pause(5);
-        const response = await t
-          .as(form.bearer)
-          .post(`${form.base}/${created.id}/regenerate`)
-          .send({ expiry: 'week' });
+        await sleep(5);
+        const response = await regenerate(created.id);
         expectStatus(response, 200);
         const body = response.body as CreatedToken;
         expect(body.id).toBe(created.id);
@@ -393,10 +390,7 @@ describe('Personal access tokens', () => {
       it('should stop the old secret at once and make the new one work', async () => {
         const created = await create();
         expect(await works(created.token)).toBe(200);
-        const response = await t
-          .as(form.bearer)
-          .post(`${form.base}/${created.id}/regenerate`)
-          .send({ expiry: 'week' });
+        const response = await regenerate(created.id);
         expectStatus(response, 200);
         expect(await works(created.token)).toBe(401);
         expect(await works(response.body.token as string)).toBe(200);
@@ -404,10 +398,7 @@ describe('Personal access tokens', () => {
 
       it('should store neither the new secret nor the old one in clear', async () => {
         const created = await create();
-        const response = await t
-          .as(form.bearer)
-          .post(`${form.base}/${created.id}/regenerate`)
-          .send({ expiry: 'week' });
+        const response = await regenerate(created.id);
         expectStatus(response, 200);
         const dump = await databaseDump(t);
         expect(dump).not.toContain(created.token);
@@ -416,21 +407,15 @@ describe('Personal access tokens', () => {
 
       it('should move the expiry forward when regenerated with the same one', async () => {
         const created = await create({ expiry: 'week' });
-        await pause(5);
-        const response = await t
-          .as(form.bearer)
-          .post(`${form.base}/${created.id}/regenerate`)
-          .send({ expiry: 'week' });
+        await sleep(5);
+        const response = await regenerate(created.id);
         expectStatus(response, 200);
         expect(Date.parse(response.body.expiresAt)).toBeGreaterThan(Date.parse(created.expiresAt!));
       });
 
       it('should answer expiresAt null when regenerated as indefinite', async () => {
         const created = await create({ expiry: 'week' });
-        const response = await t
-          .as(form.bearer)
-          .post(`${form.base}/${created.id}/regenerate`)
-          .send({ expiry: 'indefinite' });
+        const response = await regenerate(created.id, { expiry: 'indefinite' });
         expectStatus(response, 200);
         expect(response.body.expiresAt).toBeNull();
       });
@@ -445,20 +430,14 @@ describe('Personal access tokens', () => {
         'should answer 400 naming the field for %s, and keep the secret',
         async (_case, body, field) => {
           const created = await create();
-          const response = await t
-            .as(form.bearer)
-            .post(`${form.base}/${created.id}/regenerate`)
-            .send(body);
+          const response = await regenerate(created.id, body);
           expectBadRequestNaming(response, field);
           expect(await works(created.token)).toBe(200);
         },
       );
 
       it('should answer 404 for an unknown token id', async () => {
-        const response = await t
-          .as(form.bearer)
-          .post(`${form.base}/${randomUUID()}/regenerate`)
-          .send({ expiry: 'week' });
+        const response = await regenerate(randomUUID());
         expectStatus(response, 404);
       });
     });
@@ -467,7 +446,7 @@ describe('Personal access tokens', () => {
       it('should be null until the token is first used, then record when and from where', async () => {
         const created = await create();
         const read = () => t.as(form.bearer).get(`${form.base}/${created.id}`);
-        await pause(50);
+        await sleep(50);
         const unused = await read();
         expectStatus(unused, 200);
         expect(unused.body).toMatchObject({ lastUsedAt: null, lastUsedIp: null });
@@ -493,10 +472,7 @@ describe('Personal access tokens', () => {
         expectStatus(read, 404);
         expect(read.text).not.toContain(form.foreign.userId);
         expectStatus(await t.as(form.bearer).delete(path), 404);
-        expectStatus(
-          await t.as(form.bearer).post(`${path}/regenerate`).send({ expiry: 'week' }),
-          404,
-        );
+        expectStatus(await regenerate(form.foreign.tokenId), 404);
         expect(await works(form.foreign.token)).toBe(200);
       });
     });
@@ -607,7 +583,7 @@ describe('Personal access tokens', () => {
       const path = `${base}/${self.id}/regenerate`;
       expectStatus(await t.as(self.token).post(path).send({ expiry: 'month' }), 403);
       expect(await works(self.token)).toBe(200);
-      await pause(5);
+      await sleep(5);
       // The same expiry, counted from now, also ends later than the token does.
       expectStatus(await t.as(self.token).post(path).send({ expiry: 'week' }), 403);
     });
@@ -784,7 +760,7 @@ describe('Personal access tokens across a graceful shutdown', () => {
         closed = Date.now();
       });
       if (blocker) {
-        await pause(200);
+        await sleep(200);
         released = Date.now();
         await blocker.query('COMMIT');
         await blocker.end();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Organisation } from '../src/modules/organisations/entities/organisation.entity';
 import { ProvisioningService } from '../src/modules/provisioning/provisioning.service';
 import {
@@ -12,11 +13,10 @@ import {
   UserBody,
   UUID,
 } from './support/spec-helpers';
-import { expectStatus, IssuedToken, TestApp } from './support/test-app';
+import { expectStatus } from './support/http';
+import { IssuedToken, TestApp } from './support/test-app';
 
 type Body = Record<string, unknown>;
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Users and profile', () => {
   let t: TestApp;
@@ -56,11 +56,11 @@ describe('Users and profile', () => {
       bots = [];
       for (let i = 0; i < 3; i++) {
         people.push((await t.createPerson(`${marker}-person-${i}@example.com`, 'member')).userId);
-        await pause(3);
+        await sleep(3);
       }
       for (let i = 0; i < 2; i++) {
         bots.push((await t.createServiceUser(`${marker}-bot-${i}@example.com`)).id);
-        await pause(3);
+        await sleep(3);
       }
       ordered = [...people, ...bots];
     });
@@ -269,7 +269,7 @@ describe('Users and profile', () => {
       it('should set, trim and clear first and last names', async () => {
         const person = await t.createPerson(uniqueEmail('names'), 'member');
         const before = await getUser(person.userId);
-        await pause(5);
+        await sleep(5);
         const set = await update(person.userId, { firstName: '  Ada ', lastName: 'Lovelace' });
         expectStatus(set, 200);
         expect(set.body).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace' });

@@ -1,29 +1,32 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { Agent, IncomingHttpHeaders, request } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { AddressInfo, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
 
 /*
  * The built server (node dist/main.js) and command-line tool (node dist/cli.js) as child processes
  * with exactly the environment a test gives them, for the tests of the service as a process: exit
- * codes, what each prints where, signals. Every server started here is remembered, and
+ * codes, what each prints where, signals, logs. A test that needs a database of its own (not the
+ * test file's) gets one from IsolatedDatabase. Every server started here is remembered, and
  * `stopAllServers()` (in afterAll) ends those still running: SIGTERM, then SIGKILL after a bound.
  */
 
 const ROOT = join(__dirname, '..', '..');
-export const MAIN = join(ROOT, 'dist', 'main.js');
-export const CLI = join(ROOT, 'dist', 'cli.js');
+const MAIN = join(ROOT, 'dist', 'main.js');
+const CLI = join(ROOT, 'dist', 'cli.js');
 
 /** How long a process may take to exit after SIGTERM before it is killed. */
 export const STOP_TIMEOUT_MS = 10_000;
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The lines of a process's output, without the empty one after the last newline. */
 export const lines = (text: string) => (text === '' ? [] : text.replace(/\n$/, '').split('\n'));
 
-/** A port of 127.0.0.1 where nothing listens. */
-export function closedPort(): Promise<number> {
+/** A port of 127.0.0.1 where nothing listens (now): for a server to listen on, or to be refused. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -53,6 +56,7 @@ export async function within<T>(
 /**
  * The environment of a built process: PATH and HOME, production, JSON logs at info, a free port of
  * 127.0.0.1, and no `.env` file (ENV_FILE names one that does not exist) unless the test says so.
+ * Nothing else of the test runner's: `extra` gives the rest, and a name given as undefined is unset.
  */
 export function processEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -75,6 +79,105 @@ export function processEnv(extra: Record<string, string | undefined> = {}): Node
   return env;
 }
 
+/**
+ * A database of its own for one test of the built processes, of the kind the test file runs on:
+ * a temporary data directory (and, on PostgreSQL, a database created for it and dropped after).
+ * `env` holds the settings that point a process at it.
+ */
+export class IsolatedDatabase {
+  private constructor(
+    readonly kind: 'sqlite' | 'postgres',
+    readonly dataDir: string,
+    readonly env: Record<string, string>,
+    private readonly postgres?: { server: string; url: string; name: string },
+  ) {}
+
+  static async create(): Promise<IsolatedDatabase> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pat-built-'));
+    if (!process.env.DATABASE_URL) {
+      return new IsolatedDatabase('sqlite', dataDir, {
+        SQLITE_PATH: join(dataDir, 'app.sqlite'),
+      });
+    }
+    const server = process.env.TEST_SERVER_URL!;
+    const name = `pat_built_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await onServer(server, `CREATE DATABASE "${name}"`);
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    return new IsolatedDatabase(
+      'postgres',
+      dataDir,
+      { DATABASE_URL: url.toString(), TOKEN_PEPPER: randomBytes(32).toString('base64url') },
+      { server, url: url.toString(), name },
+    );
+  }
+
+  /**
+   * Everything the database holds, as bytes. SQLite: every file of the data directory (the
+   * database, its -wal and -shm while a connection is open, the pepper). PostgreSQL: pg_dump of
+   * the whole database, or, without pg_dump, every row of every table.
+   */
+  async dump(): Promise<{ source: string; bytes: Buffer }> {
+    if (!this.postgres) {
+      const files = readdirSync(this.dataDir).sort();
+      return {
+        source: `files ${files.join(', ')}`,
+        bytes: Buffer.concat(files.map((file) => readFileSync(join(this.dataDir, file)))),
+      };
+    }
+    const dumped = await run('pg_dump', ['--no-owner', '--dbname', this.postgres.url], {
+      env: process.env,
+      timeoutMs: 60_000,
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        return null;
+      }
+      throw error;
+    });
+    if (dumped) {
+      if (dumped.code !== 0) {
+        throw new Error(`pg_dump failed: ${dumped.stderr}`);
+      }
+      return { source: 'pg_dump', bytes: Buffer.from(dumped.stdout, 'utf8') };
+    }
+    const client = new Client({ connectionString: this.postgres.url });
+    await client.connect();
+    try {
+      const tables = await client.query<{ name: string }>(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
+      );
+      const parts: string[] = [];
+      for (const { name } of tables.rows) {
+        const rows = await client.query(`SELECT * FROM "${name}"`);
+        parts.push(`${name}\n${JSON.stringify(rows.rows)}`);
+      }
+      return { source: 'SELECT * of every table', bytes: Buffer.from(parts.join('\n'), 'utf8') };
+    } finally {
+      await client.end();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.postgres) {
+      await onServer(
+        this.postgres.server,
+        `DROP DATABASE IF EXISTS "${this.postgres.name}" WITH (FORCE)`,
+      );
+    }
+  }
+}
+
+async function onServer(server: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -86,6 +189,7 @@ const servers = new Set<ServerProcess>();
 export class ServerProcess {
   private out = '';
   private err = '';
+  /** How it exited, once it has and its output is read to the end. */
   readonly exited: Promise<Exit>;
   /** performance.now() when the process exited. */
   exitedAt?: number;
@@ -93,9 +197,10 @@ export class ServerProcess {
   private constructor(readonly child: ChildProcess) {
     child.stdout?.on('data', (chunk: Buffer) => (this.out += chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => (this.err += chunk.toString('utf8')));
+    child.once('exit', () => (this.exitedAt = performance.now()));
+    // 'close', not 'exit': output still in the pipes when the process ends is read first.
     this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        this.exitedAt = performance.now();
+      child.once('close', (code, signal) => {
         servers.delete(this);
         resolve({ code, signal });
       }),
@@ -109,10 +214,14 @@ export class ServerProcess {
     return server;
   }
 
-  /** Spawns and waits until it serves; answers its base URL (http://127.0.0.1:<port>). */
-  static async start(env: NodeJS.ProcessEnv, cwd: string): Promise<ServerProcess> {
+  /** Spawns and waits until it serves (its start-up line), at most `timeoutMs`. */
+  static async start(
+    env: NodeJS.ProcessEnv,
+    cwd: string,
+    timeoutMs?: number,
+  ): Promise<ServerProcess> {
     const server = ServerProcess.spawn(env, cwd);
-    await server.serving();
+    await server.serving(timeoutMs);
     return server;
   }
 
@@ -124,15 +233,20 @@ export class ServerProcess {
     return this.err;
   }
 
+  /** The whole log: stdout and stderr. */
+  get log(): string {
+    return `${this.out}\n${this.err}`;
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** The base URL, once the start-up line has been printed. */
+  /** The base URL (http://127.0.0.1:<port>), once the start-up line has been printed. */
   get url(): string {
     const started = /Serving the API on (http:\/\/[^\s/]+)\/api/.exec(this.out);
     if (!started) {
-      throw new Error(`the server has not started:\n${this.out}\n${this.err}`);
+      throw new Error(`the server has not started:\n${this.log}`);
     }
     return started[1];
   }
@@ -148,12 +262,29 @@ export class ServerProcess {
       : undefined;
   }
 
-  /** Every JSON line of stdout, parsed (the first-admin banner is the only other text). */
+  /** Every JSON line of the log, parsed (on stdout, the first-admin banner is the only other text). */
   get logLines(): Record<string, unknown>[] {
-    return this.out
+    return this.log
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  /**
+   * The log lines `match` accepts, once there is one: a line written before an answer may reach
+   * the test after it. Waits at most `timeoutMs` for the first, then 50 ms for any that follow.
+   */
+  async waitForLogLines(
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs = 2_000,
+  ): Promise<Record<string, unknown>[]> {
+    const matching = () => this.logLines.filter(match);
+    const deadline = Date.now() + timeoutMs;
+    while (matching().length === 0 && Date.now() < deadline) {
+      await sleep(20);
+    }
+    await sleep(50);
+    return matching();
   }
 
   /** Waits for the start-up line (30 s at most); fails with the output when it exits first. */
@@ -164,11 +295,11 @@ export class ServerProcess {
         return;
       }
       if (!this.running) {
-        throw new Error(`the server exited before serving:\n${this.out}\n${this.err}`);
+        throw new Error(`the server exited before serving:\n${this.log}`);
       }
       await sleep(25);
     }
-    throw new Error(`the server did not start in ${timeoutMs} ms:\n${this.out}\n${this.err}`);
+    throw new Error(`the server did not start in ${timeoutMs} ms:\n${this.log}`);
   }
 
   /** Waits for the exit at most `ms`; undefined when it is still running then. */
@@ -190,7 +321,7 @@ export class ServerProcess {
   }
 }
 
-/** Ends every server this test file started that still runs (for afterAll). */
+/** Ends every server this test file started that still runs (for afterAll or afterEach). */
 export async function stopAllServers(): Promise<void> {
   await Promise.all([...servers].map((server) => server.stop()));
 }
@@ -202,22 +333,35 @@ export interface RunResult {
   ms: number;
 }
 
-/** `node dist/cli.js …` with exactly `env`; killed (SIGKILL) after `timeoutMs`. */
-export function runCli(
+/**
+ * Runs `command` to its end with exactly `env`; killed (SIGKILL) after `timeoutMs`. Rejects when
+ * it could not run or finish (the error keeps its code: ENOENT when there is no such command).
+ */
+function run(
+  command: string,
   args: string[],
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-  timeoutMs = 30_000,
+  options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number },
 ): Promise<RunResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env, cwd, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+      command,
+      args,
+      {
+        env: options.env,
+        cwd: options.cwd,
+        timeout: options.timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 256 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
-          reject(new Error(`cli ${args.join(' ')} did not finish: ${error.message}\n${stderr}`));
+          reject(
+            Object.assign(
+              new Error(`${command} ${args.join(' ')} did not finish: ${error.message}\n${stderr}`),
+              { code: error.code },
+            ),
+          );
           return;
         }
         resolve({
@@ -231,75 +375,34 @@ export function runCli(
   });
 }
 
-export interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  body: unknown;
+/** `node dist/cli.js …` with exactly `env`; its own output, never the server's log. */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs = 30_000,
+): Promise<RunResult> {
+  return run(process.execPath, [CLI, ...args], { env, cwd, timeoutMs });
 }
 
-export interface RequestOptions {
-  method?: string;
-  token?: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** Default: a new connection per request, closed after it. */
-  agent?: Agent;
-  timeoutMs?: number;
-}
-
-/** One HTTP request to a server of 127.0.0.1; fails on a connection error or after the timeout. */
-export function send(baseUrl: string, path: string, options: RequestOptions = {}): Promise<Reply> {
-  const url = new URL(path, baseUrl);
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: Record<string, string | number> = { ...options.headers };
-  if (options.token) {
-    headers.authorization = `Bearer ${options.token}`;
+/** Creates an owner on `database` with the command-line tool; answers its token (the last line of stdout). */
+export async function createAdminWithCli(
+  database: IsolatedDatabase,
+  email: string,
+): Promise<{ userId: string; tokenId: string; token: string; stderr: string }> {
+  const result = await runCli(
+    ['create-admin', '--email', email, '--type', 'owner'],
+    processEnv(database.env),
+    database.dataDir,
+  );
+  if (result.code !== 0) {
+    throw new Error(`create-admin exited ${result.code}: ${result.stderr}`);
   }
-  if (payload !== undefined) {
-    headers['content-type'] = 'application/json';
-    headers['content-length'] = Buffer.byteLength(payload);
-  }
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: `${url.pathname}${url.search}`,
-        method: options.method ?? 'GET',
-        headers,
-        agent: options.agent ?? false,
-        timeout: options.timeoutMs ?? 10_000,
-      },
-      (incoming) => {
-        const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('error', reject);
-        incoming.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = text ? JSON.parse(text) : null;
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, text, body });
-        });
-      },
-    );
-    outgoing.on('timeout', () =>
-      outgoing.destroy(new Error(`${options.method ?? 'GET'} ${path} timed out`)),
-    );
-    outgoing.on('error', reject);
-    outgoing.end(payload);
-  });
-}
-
-/** Like expect(reply.status).toBe(status), but shows the body when it fails. */
-export function expectStatus(reply: Reply, status: number): void {
-  if (reply.status !== status) {
-    throw new Error(`expected HTTP ${status}, got ${reply.status}: ${reply.text}`);
-  }
+  const lastLine = result.stdout.trim().split('\n').at(-1)!;
+  return {
+    ...(JSON.parse(lastLine) as { userId: string; tokenId: string; token: string }),
+    stderr: result.stderr,
+  };
 }
 
 /** Whether a new TCP connection to 127.0.0.1:`port` is refused (ECONNREFUSED) within 2 s. */

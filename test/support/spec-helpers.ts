@@ -110,7 +110,7 @@ export function expectBadRequestNaming(response: request.Response, field: string
 
 /** Repeats `probe` until `accept` holds or `timeoutMs` passes; answers the last value. */
 export async function eventually<T>(
-  probe: () => Promise<T>,
+  probe: () => T | Promise<T>,
   accept: (value: T) => boolean,
   timeoutMs = 3000,
 ): Promise<T> {

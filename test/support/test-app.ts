@@ -6,6 +6,7 @@ import { currentDatabaseKind } from '../../src/database/database-kind';
 import { Permission } from '../../src/modules/auth/permissions';
 import { ProvisioningService } from '../../src/modules/provisioning/provisioning.service';
 import { TokenExpiry } from '../../src/modules/personal-access-tokens/token-expiry';
+import { expectStatus } from './http';
 
 export interface IssuedToken {
   userId: string;
@@ -144,14 +145,5 @@ export class TestApp {
 
   async close(): Promise<void> {
     await this.app.close();
-  }
-}
-
-/** Like expect(response.status).toBe(status), but shows the body when it fails. */
-export function expectStatus(response: request.Response, status: number): void {
-  if (response.status !== status) {
-    throw new Error(
-      `expected HTTP ${status}, got ${response.status}: ${JSON.stringify(response.body)}`,
-    );
   }
 }
