@@ -9,20 +9,8 @@ import {
 import { FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '../../database/database-errors';
 import { ErrorResponseDto } from '../dto/error-response.dto';
+import { STATUS_TEXT } from '../http/status-text';
 import { redactTokenSecrets } from '../redaction';
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
 
 /**
  * Every error answer has the same body: `{statusCode, message, error}`. HTTP exceptions pass

@@ -1,5 +1,13 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  OpenAPIObject,
+  OperationObject,
+  ResponseObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
+import { STATUS_TEXT } from '../http/status-text';
+import { declaredApiTags } from './api-tag.decorator';
 import { packageInfo } from '../../config/package-info';
 import { TOKEN_PREFIX } from '../../modules/personal-access-tokens/token-secret';
 
@@ -30,18 +38,53 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       bearerFormat: 'personal access token',
       description: `A personal access token (${TOKEN_PREFIX}_…), obtained through your profile`,
     })
-    .addTag('Personal access tokens', "The caller's own tokens")
-    .addTag('Service user tokens', "A service user's tokens, managed by an admin")
-    .addTag('Users', "The organisation's people and service users (admin only)")
-    .addTag('Profile', "The caller's own user")
-    .addTag('Projects', "The organisation's projects")
-    .addTag('Audit log', 'Who did what, from where and when (admin only)')
-    .addTag('Health', 'Liveness and readiness (no token needed)')
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     // Method names make clean client method names: getServiceUserToken, createProject, ...
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  // In the order the routes come, so that Swagger UI shows the sections as the API reads.
+  const used = operationsOf(document).flatMap((operation) => operation.tags ?? []);
+  document.tags = declaredApiTags()
+    .filter((tag) => used.includes(tag.name))
+    .sort((a, b) => used.indexOf(a.name) - used.indexOf(b.name));
+  exemplifyErrors(document);
+  return document;
+}
+
+type Operation = OperationObject & { responses: Record<string, ResponseObject> };
+
+function operationsOf(document: OpenAPIObject): Operation[] {
+  return Object.values(document.paths).flatMap((item) =>
+    (['get', 'put', 'post', 'delete', 'patch'] as const)
+      .map((method) => item[method])
+      .filter((operation): operation is Operation => operation !== undefined),
+  );
+}
+
+/**
+ * Each error answer's example shows its own status (the error body's schema can only carry one):
+ * the message is the response's description, except for the answers whose wording is fixed.
+ */
+function exemplifyErrors(document: OpenAPIObject): void {
+  const fixed: Record<string, string | string[]> = {
+    '400': ['note must be shorter than or equal to 100 characters'],
+    '401': 'A valid bearer token is required',
+    '429': 'Too many failed authentications from this address; try again later',
+  };
+  for (const operation of operationsOf(document)) {
+    for (const [status, response] of Object.entries(operation.responses)) {
+      const json = response.content?.['application/json'];
+      if (Number(status) < 400 || !json) {
+        continue;
+      }
+      json.example = {
+        statusCode: Number(status),
+        message: fixed[status] ?? response.description,
+        error: STATUS_TEXT[Number(status)] ?? 'Error',
+      };
+    }
+  }
 }
 
 export function serveOpenApiDocument(app: INestApplication, document: OpenAPIObject): void {

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTag } from '../../common/openapi/api-tag.decorator';
+import { ApiBadRequestResponse, ApiOkResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { AdminOnly } from '../auth/decorators/access.decorators';
 import { CurrentUser } from '../auth/decorators/current-principal.decorator';
@@ -7,7 +8,7 @@ import { AuthenticatedUser } from '../auth/principal';
 import { AuditLogService } from './audit-log.service';
 import { AuditLogPageDto, ListAuditLogQueryDto } from './dto/audit-log.dto';
 
-@ApiTags('Audit log')
+@ApiTag('Audit log', 'Who did what, from where and when (admin only)')
 @AdminOnly()
 @Controller('audit-log')
 export class AuditLogController {

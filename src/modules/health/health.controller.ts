@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTag } from '../../common/openapi/api-tag.decorator';
+import { ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -8,7 +9,7 @@ import {
 } from '@nestjs/terminus';
 import { Public } from '../auth/decorators/access.decorators';
 
-@ApiTags('Health')
+@ApiTag('Health', 'Liveness and readiness (no token needed)')
 @Public()
 @Controller('health')
 export class HealthController {

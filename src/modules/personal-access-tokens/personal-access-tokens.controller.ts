@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -6,7 +7,6 @@ import {
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
@@ -37,7 +37,7 @@ const INVALID = {
 const PAT_ID = 'Personal access token ID';
 
 /** The caller's own tokens. A token can only manage tokens no broader than itself. */
-@ApiTags('Personal access tokens')
+@ApiTag('Personal access tokens', "The caller's own tokens")
 @Authenticated()
 @Controller('personal-access-tokens')
 export class PersonalAccessTokensController {

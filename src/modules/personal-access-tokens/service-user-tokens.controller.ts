@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
@@ -27,7 +27,7 @@ const NOT_FOUND = {
 const PAT_ID = 'Personal access token ID';
 
 /** A service user's tokens, managed by an admin. */
-@ApiTags('Service user tokens')
+@ApiTag('Service user tokens', "A service user's tokens, managed by an admin")
 @AdminOnly()
 @ApiUuidParam('userId', 'Service user ID to get token for (admin only)')
 @ApiBadRequestResponse({

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { Page } from '../../common/dto/pagination.dto';
@@ -32,7 +32,7 @@ import { ProjectsService } from './projects.service';
 const NOT_FOUND = { description: 'No such project in the organisation', type: ErrorResponseDto };
 const PROJECT_ID = 'Project ID';
 
-@ApiTags('Projects')
+@ApiTag('Projects', "The organisation's projects")
 @ApiBadRequestResponse({
   description: 'Invalid input; the message names the field',
   type: ErrorResponseDto,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTag } from '../../common/openapi/api-tag.decorator';
+import { ApiBadRequestResponse, ApiOkResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
 import { Authenticated } from '../auth/decorators/access.decorators';
@@ -10,7 +11,7 @@ import { UserResponseDto } from './dto/user-response.dto';
 import { toUserResponse } from './user.mapper';
 import { UsersService } from './users.service';
 
-@ApiTags('Profile')
+@ApiTag('Profile', "The caller's own user")
 @Authenticated()
 @Controller('profile')
 export class ProfileController {

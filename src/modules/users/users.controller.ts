@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -6,7 +7,6 @@ import {
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { Page } from '../../common/dto/pagination.dto';
@@ -22,7 +22,7 @@ import { UserResponseDto } from './dto/user-response.dto';
 import { toUserResponse } from './user.mapper';
 import { UsersService } from './users.service';
 
-@ApiTags('Users')
+@ApiTag('Users', "The organisation's people and service users (admin only)")
 @AdminOnly()
 @ApiBadRequestResponse({
   description: 'Invalid input; the message names the field',
