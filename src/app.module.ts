@@ -5,6 +5,7 @@ import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
 import { bootstrapConfig } from './config/bootstrap.config';
 import { databaseConfig } from './config/database.config';
+import { EventsModule } from './common/events/domain-event-publisher';
 import { environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
@@ -26,6 +27,7 @@ import { UsersModule } from './modules/users/users.module';
       load: [appConfig, authConfig, bootstrapConfig, databaseConfig],
     }),
     EventEmitterModule.forRoot(),
+    EventsModule,
     DatabaseModule,
     AuthModule,
     HealthModule,

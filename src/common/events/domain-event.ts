@@ -1,7 +1,8 @@
 /**
- * Domain events that the core modules emit after a change has been committed, through
- * @nestjs/event-emitter. Other modules (the audit log, caches, an enterprise team's own) listen
- * with `@OnEvent(DomainEvents.TokenCreated)` and never need to touch the emitting module.
+ * Domain events: what the core modules publish through DomainEventPublisher with each change.
+ * Recorders (the audit log, the webhook outbox) write them in the change's own transaction;
+ * in-process listeners (caches) hear them after the commit with `@OnEvent(DomainEvents.TokenCreated)`.
+ * Neither needs to touch the publishing module.
  */
 export const DomainEvents = {
   TokenCreated: 'token.created',

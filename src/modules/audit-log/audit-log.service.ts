@@ -1,66 +1,53 @@
-import {
-  applyDecorators,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, LessThan, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, LessThan, Repository } from 'typeorm';
 import { Page, toPage } from '../../common/dto/pagination.dto';
-import { DomainEvent, DomainEvents } from '../../common/events/domain-event';
+import { DomainEvent } from '../../common/events/domain-event';
+import {
+  DomainEventPublisher,
+  DomainEventRecorder,
+} from '../../common/events/domain-event-publisher';
 import { auditLogConfig, AuditLogConfig } from './audit-log.config';
 import { AuditEntryDto, ListAuditLogQueryDto } from './dto/audit-log.dto';
 import { AuditEntry } from './entities/audit-entry.entity';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/**
- * One listener for every domain event. (An array given to @OnEvent is read by EventEmitter2 as
- * one namespaced event name, not as several events.)
- */
-const OnEveryDomainEvent = () =>
-  applyDecorators(
-    ...Object.values(DomainEvents).map((name) => OnEvent(name, { async: true, promisify: true })),
-  );
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
 /**
- * Records every domain event the core modules emit as an audit entry, and answers the trail.
- * It only listens: the modules that emit know nothing of it.
+ * Records every published domain event as an audit entry, in the same transaction as the change
+ * (a change that cannot be recorded is not made), and answers the trail. The modules that publish
+ * know nothing of it.
  */
 @Injectable()
-export class AuditLogService implements OnModuleInit, OnApplicationShutdown {
+export class AuditLogService implements DomainEventRecorder, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(AuditLogService.name);
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     @InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>,
     @Inject(auditLogConfig.KEY) private readonly config: AuditLogConfig,
+    private readonly publisher: DomainEventPublisher,
   ) {}
 
-  @OnEveryDomainEvent()
-  async record(event: DomainEvent): Promise<void> {
-    try {
-      const entry = this.entries.create({
-        organisationId: event.organisationId,
-        action: event.name,
-        actorId: event.actor.userId,
-        tokenId: event.actor.tokenId,
-        targetType: event.targetType,
-        targetId: event.targetId,
-        ip: event.actor.ip,
-        details: event.details,
-      });
-      await this.entries.save(entry, { reload: false });
-    } catch (error) {
-      // The change itself is committed; a lost entry is logged loudly rather than failing it.
-      this.logger.error(
-        `Could not record ${event.name} of ${event.targetType} ${event.targetId}: ${String(error)}`,
-      );
-    }
+  async record(manager: EntityManager, events: readonly DomainEvent[]): Promise<void> {
+    const entries = manager.getRepository(AuditEntry);
+    await entries.save(
+      events.map((event) =>
+        entries.create({
+          organisationId: event.organisationId,
+          action: event.name,
+          actorId: event.actor.userId,
+          tokenId: event.actor.tokenId,
+          targetType: event.targetType,
+          targetId: event.targetId,
+          ip: event.actor.ip,
+          details: event.details,
+        }),
+      ),
+      { reload: false },
+    );
   }
 
   async list(organisationId: string, query: ListAuditLogQueryDto): Promise<Page<AuditEntryDto>> {
@@ -98,6 +85,7 @@ export class AuditLogService implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
+    this.publisher.addRecorder(this);
     if (this.config.retentionDays === 0) {
       return;
     }

@@ -6,12 +6,17 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository, SelectQueryBuilder } from 'typeorm';
 import { authConfig, AuthConfig } from '../../config/auth.config';
 import { isUniqueViolation } from '../../database/database-errors';
-import { DomainEventName, DomainEvents, EventActor } from '../../common/events/domain-event';
+import {
+  DomainEvent,
+  DomainEventName,
+  DomainEvents,
+  EventActor,
+} from '../../common/events/domain-event';
+import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
 import { AuthenticatedToken } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
 import { UserFields } from '../users/user.mapper';
@@ -58,11 +63,10 @@ export class PersonalAccessTokensService {
   constructor(
     @InjectRepository(PersonalAccessToken) private readonly tokens: Repository<PersonalAccessToken>,
     @InjectRepository(ReplacedSecret) private readonly replacedSecrets: Repository<ReplacedSecret>,
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(authConfig.KEY) private readonly auth: AuthConfig,
     private readonly projectsService: ProjectsService,
     private readonly hasher: SecretHasher,
-    private readonly events: EventEmitter2,
+    private readonly publisher: DomainEventPublisher,
     private readonly reader: TokenReader,
   ) {}
 
@@ -142,17 +146,20 @@ export class PersonalAccessTokensService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.tokens.save(token);
-    const loaded = this.withOwner(token, owner);
-    await this.emit(DomainEvents.TokenCreated, owner, token.id, actor, {
-      note: token.note,
-      permissions: token.permissions,
-      allProjects: token.allProjects,
-      projectIds: found.map((project) => project.id),
-      expiresAt: loaded.expiresAt?.toISOString() ?? null,
-      userId: owner.id,
+    await this.publisher.transaction(async (tx) => {
+      await tx.manager.save(token);
+      tx.publish(
+        tokenEvent(DomainEvents.TokenCreated, owner, token.id, actor, {
+          note: token.note,
+          permissions: token.permissions,
+          allProjects: token.allProjects,
+          projectIds: found.map((project) => project.id),
+          expiresAt: expiresAt?.toISOString() ?? null,
+          userId: owner.id,
+        }),
+      );
     });
-    return { token: loaded, secret };
+    return { token: this.withOwner(token, owner), secret };
   }
 
   /** A new secret and expiry for the same token; the old secret stops working at once. */
@@ -168,8 +175,8 @@ export class PersonalAccessTokensService {
     const expiresAt = this.expiryFor(dto.expiry, updatedAt);
     this.assertNoEscalation(issuer, { ...this.grantOf(token), expiresAt });
     const secret = generateTokenSecret();
-    await this.dataSource
-      .transaction(async (manager) => {
+    await this.publisher
+      .transaction(async ({ manager, publish }) => {
         const current = await manager.findOne(PersonalAccessToken, {
           select: { id: true, secretHash: true },
           where: { id: token.id, userId: owner.id },
@@ -195,16 +202,18 @@ export class PersonalAccessTokensService {
           tokenId: token.id,
           replacedAt: updatedAt,
         });
+        publish(
+          tokenEvent(DomainEvents.TokenRegenerated, owner, token.id, actor, {
+            note: token.note,
+            expiresAt: expiresAt?.toISOString() ?? null,
+            userId: owner.id,
+          }),
+        );
       })
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? new ConflictException(CONCURRENT_REGENERATE) : error;
       });
     Object.assign(token, { secretHint: secretHint(secret), expiresAt, updatedAt });
-    await this.emit(DomainEvents.TokenRegenerated, owner, token.id, actor, {
-      note: token.note,
-      expiresAt: expiresAt?.toISOString() ?? null,
-      userId: owner.id,
-    });
     return { token, secret };
   }
 
@@ -217,14 +226,21 @@ export class PersonalAccessTokensService {
   ): Promise<LoadedToken> {
     const token = await this.get(owner, id);
     this.assertNoEscalation(issuer, this.grantOf(token));
-    const result = await this.tokens.delete({ id: token.id, userId: owner.id });
-    if (!result.affected) {
-      throw new NotFoundException('Personal access token not found');
-    }
-    await this.emit(DomainEvents.TokenDeleted, owner, token.id, actor, {
-      note: token.note,
-      permissions: token.permissions,
-      userId: owner.id,
+    await this.publisher.transaction(async (tx) => {
+      const result = await tx.manager.delete(PersonalAccessToken, {
+        id: token.id,
+        userId: owner.id,
+      });
+      if (!result.affected) {
+        throw new NotFoundException('Personal access token not found');
+      }
+      tx.publish(
+        tokenEvent(DomainEvents.TokenDeleted, owner, token.id, actor, {
+          note: token.note,
+          permissions: token.permissions,
+          userId: owner.id,
+        }),
+      );
     });
     return token;
   }
@@ -299,21 +315,21 @@ export class PersonalAccessTokensService {
       throw new ForbiddenException(problems.join('; '));
     }
   }
+}
 
-  private emit(
-    name: DomainEventName,
-    owner: TokenOwner,
-    tokenId: string,
-    actor: EventActor,
-    details: Record<string, unknown>,
-  ) {
-    return this.events.emitAsync(name, {
-      name,
-      organisationId: owner.organisationId,
-      actor,
-      targetType: 'token',
-      targetId: tokenId,
-      details,
-    });
-  }
+function tokenEvent(
+  name: DomainEventName,
+  owner: TokenOwner,
+  tokenId: string,
+  actor: EventActor,
+  details: Record<string, unknown>,
+): DomainEvent {
+  return {
+    name,
+    organisationId: owner.organisationId,
+    actor,
+    targetType: 'token',
+    targetId: tokenId,
+    details,
+  };
 }

@@ -1,9 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { OnEvent } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { authConfig, AuthConfig } from '../../config/auth.config';
 import { DomainEvent, DomainEvents } from '../../common/events/domain-event';
+import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
 import { grantMask } from '../auth/permissions';
 import { Principal, PrincipalResolver } from '../auth/principal';
 import { PersonalAccessToken } from './entities/personal-access-token.entity';
@@ -33,7 +34,7 @@ export class TokenAuthenticationService implements PrincipalResolver, BeforeAppl
     @InjectRepository(ReplacedSecret) private readonly replacedSecrets: Repository<ReplacedSecret>,
     @Inject(authConfig.KEY) private readonly auth: AuthConfig,
     private readonly hasher: SecretHasher,
-    private readonly events: EventEmitter2,
+    private readonly publisher: DomainEventPublisher,
     private readonly cluster: ClusterInvalidation,
   ) {
     this.cache = new PrincipalCache(auth.principalCacheTtlMs);
@@ -225,13 +226,13 @@ export class TokenAuthenticationService implements PrincipalResolver, BeforeAppl
     this.logger.warn(
       `A replaced secret of token ${replaced.tokenId} was presented from ${ip}; it may have leaked`,
     );
-    await this.events.emitAsync(DomainEvents.ReplacedSecretUsed, {
+    await this.publisher.publish({
       name: DomainEvents.ReplacedSecretUsed,
       organisationId,
       actor: { userId: replaced.token!.user!.id, tokenId: replaced.tokenId, ip },
       targetType: 'token',
       targetId: replaced.tokenId,
       details: { replacedAt: replaced.replacedAt.toISOString() },
-    } satisfies DomainEvent);
+    });
   }
 }

@@ -1,9 +1,14 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, Repository } from 'typeorm';
 import { Page, toPage } from '../../common/dto/pagination.dto';
-import { DomainEvents, EventActor } from '../../common/events/domain-event';
+import {
+  DomainEvent,
+  DomainEventName,
+  DomainEvents,
+  EventActor,
+} from '../../common/events/domain-event';
+import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
 import { isUniqueViolation } from '../../database/database-errors';
 import { likePattern } from '../../database/like-pattern';
 import {
@@ -26,7 +31,7 @@ const DUPLICATE_KEY = 'A project with this key already exists in the organisatio
 export class ProjectsService {
   constructor(
     @InjectRepository(Project) private readonly projects: Repository<Project>,
-    private readonly events: EventEmitter2,
+    private readonly publisher: DomainEventPublisher,
   ) {}
 
   async list(scope: ProjectScope, query: ListProjectsQueryDto): Promise<Page<Project>> {
@@ -81,13 +86,19 @@ export class ProjectsService {
       protected: dto.protected ?? false,
       version: dto.version ?? 'v1',
     });
-    await this.saveUniquely(() => this.projects.insert(project));
-    await this.emit(DomainEvents.ProjectCreated, project, actor, {
-      name: project.name,
-      key: project.key,
-      version: project.version,
-      protected: project.protected,
-    });
+    await this.saveUniquely(() =>
+      this.publisher.transaction(async (tx) => {
+        await tx.manager.insert(Project, project);
+        tx.publish(
+          projectEvent(DomainEvents.ProjectCreated, project, actor, {
+            name: project.name,
+            key: project.key,
+            version: project.version,
+            protected: project.protected,
+          }),
+        );
+      }),
+    );
     return project;
   }
 
@@ -108,9 +119,13 @@ export class ProjectsService {
       key: dto.key ?? project.key,
       protected: dto.protected ?? project.protected,
     });
-    const saved = await this.saveUniquely(() => this.projects.save(project));
-    await this.emit(DomainEvents.ProjectUpdated, saved, actor, { changes });
-    return saved;
+    return this.saveUniquely(() =>
+      this.publisher.transaction(async (tx) => {
+        const saved = await tx.manager.save(project);
+        tx.publish(projectEvent(DomainEvents.ProjectUpdated, saved, actor, { changes }));
+        return saved;
+      }),
+    );
   }
 
   /** Deletes the project; it leaves every token's project list with it. */
@@ -120,13 +135,17 @@ export class ProjectsService {
       throw new ConflictException('The project is protected: unprotect it before deleting it');
     }
     // Guarded by `protected = false` so that a concurrent protect wins over the delete.
-    const result = await this.projects.delete({ id, organisationId, protected: false });
-    if (!result.affected) {
-      throw new ConflictException('The project changed while it was being deleted; try again');
-    }
-    await this.emit(DomainEvents.ProjectDeleted, project, actor, {
-      name: project.name,
-      key: project.key,
+    await this.publisher.transaction(async (tx) => {
+      const result = await tx.manager.delete(Project, { id, organisationId, protected: false });
+      if (!result.affected) {
+        throw new ConflictException('The project changed while it was being deleted; try again');
+      }
+      tx.publish(
+        projectEvent(DomainEvents.ProjectDeleted, project, actor, {
+          name: project.name,
+          key: project.key,
+        }),
+      );
     });
     return project;
   }
@@ -141,20 +160,20 @@ export class ProjectsService {
       throw error;
     }
   }
+}
 
-  private emit(
-    name: string,
-    project: Project,
-    actor: EventActor,
-    details: Record<string, unknown>,
-  ) {
-    return this.events.emitAsync(name, {
-      name,
-      organisationId: project.organisationId,
-      actor,
-      targetType: 'project',
-      targetId: project.id,
-      details,
-    });
-  }
+function projectEvent(
+  name: DomainEventName,
+  project: Project,
+  actor: EventActor,
+  details: Record<string, unknown>,
+): DomainEvent {
+  return {
+    name,
+    organisationId: project.organisationId,
+    actor,
+    targetType: 'project',
+    targetId: project.id,
+    details,
+  };
 }

@@ -5,10 +5,10 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
 import { DomainEvents, EventActor } from '../../common/events/domain-event';
+import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
 import { Page, toPage } from '../../common/dto/pagination.dto';
 import { isUniqueViolation } from '../../database/database-errors';
 import { likePattern } from '../../database/like-pattern';
@@ -40,7 +40,7 @@ export interface UserActor extends EventActor {
 export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
-    private readonly events: EventEmitter2,
+    private readonly publisher: DomainEventPublisher,
   ) {}
 
   async list(organisationId: string, query: ListUsersQueryDto): Promise<Page<User>> {
@@ -111,22 +111,23 @@ export class UsersService {
       firstName: input.firstName ?? null,
       lastName: input.lastName ?? null,
     });
-    try {
-      await this.users.insert(user);
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictException('A user with this email already exists in the organisation');
-      }
-      throw error;
-    }
-    await this.events.emitAsync(DomainEvents.UserCreated, {
-      name: DomainEvents.UserCreated,
-      organisationId: user.organisationId,
-      actor,
-      targetType: 'user',
-      targetId: user.id,
-      details: { email: user.email, type: user.type, isService: user.isService },
-    });
+    await this.publisher
+      .transaction(async (tx) => {
+        await tx.manager.insert(User, user);
+        tx.publish({
+          name: DomainEvents.UserCreated,
+          organisationId: user.organisationId,
+          actor,
+          targetType: 'user',
+          targetId: user.id,
+          details: { email: user.email, type: user.type, isService: user.isService },
+        });
+      })
+      .catch((error: unknown) => {
+        throw isUniqueViolation(error)
+          ? new ConflictException('A user with this email already exists in the organisation')
+          : error;
+      });
     return user;
   }
 
@@ -188,9 +189,9 @@ export class UsersService {
    * same time would both pass it and leave none. On PostgreSQL the organisation's active owners
    * are locked first, so that the second of two such writes waits for the first and sees it.
    */
-  private async saveKeepingAnotherOwner(user: User): Promise<User> {
+  private async saveKeepingAnotherOwner(manager: EntityManager, user: User): Promise<User> {
     const updatedAt = new Date();
-    const write = async (manager: EntityManager): Promise<boolean> => {
+    const write = async (): Promise<boolean> => {
       if (manager.connection.options.type === 'postgres') {
         await manager
           .createQueryBuilder(User, 'owner')
@@ -222,11 +223,7 @@ export class UsersService {
         .execute();
       return result.affected === 1;
     };
-    const written =
-      this.users.manager.connection.options.type === 'postgres'
-        ? await this.users.manager.transaction(write)
-        : await write(this.users.manager);
-    if (!written) {
+    if (!(await write())) {
       throw new ConflictException('The organisation must keep at least one active owner');
     }
     user.updatedAt = updatedAt;
@@ -255,17 +252,19 @@ export class UsersService {
       status: dto.status ?? user.status,
       type: dto.type ?? user.type,
     });
-    const saved = leavesOwners
-      ? await this.saveKeepingAnotherOwner(updated)
-      : await this.users.save(updated);
-    await this.events.emitAsync(DomainEvents.UserUpdated, {
-      name: DomainEvents.UserUpdated,
-      organisationId: user.organisationId,
-      actor,
-      targetType: 'user',
-      targetId: user.id,
-      details: { changes },
+    return this.publisher.transaction(async (tx) => {
+      const saved = leavesOwners
+        ? await this.saveKeepingAnotherOwner(tx.manager, updated)
+        : await tx.manager.save(updated);
+      tx.publish({
+        name: DomainEvents.UserUpdated,
+        organisationId: user.organisationId,
+        actor,
+        targetType: 'user',
+        targetId: user.id,
+        details: { changes },
+      });
+      return saved;
     });
-    return saved;
   }
 }
