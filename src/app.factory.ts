@@ -22,7 +22,7 @@ import {
 } from './common/openapi/openapi';
 import { parseTrustProxy } from './config/app.config';
 import { validateAllSettings } from './config/environment';
-import { TOKEN_PREFIX } from './modules/personal-access-tokens/token-secret';
+import { TOKEN_PREFIX } from './common/tokens/token-secret';
 
 export const API_PREFIX = 'api';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;

@@ -9,7 +9,7 @@ import { EventsModule } from './common/events/domain-event-publisher';
 import { environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
-import { AuthModule } from './modules/auth/auth.module';
+import { AuthModule } from './modules/auth';
 import { HealthModule } from './modules/health/health.module';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
 import { PersonalAccessTokensModule } from './modules/personal-access-tokens/personal-access-tokens.module';
@@ -29,7 +29,7 @@ import { UsersModule } from './modules/users/users.module';
     EventEmitterModule.forRoot(),
     EventsModule,
     DatabaseModule,
-    AuthModule,
+    AuthModule.forRoot({ principalSource: PersonalAccessTokensModule }),
     HealthModule,
     OrganisationsModule,
     UsersModule,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { generateTokenSecret } from '../src/modules/personal-access-tokens/token-secret';
+import { generateTokenSecret } from '../src/common/tokens/token-secret';
 import {
   createAdminWithCli,
   IsolatedDatabase,
@@ -467,7 +467,7 @@ describe('authentication', () => {
       const warnings = warningLines().slice(warningsBefore);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatchObject({
-        context: 'TokenAuthenticationService',
+        context: 'PrincipalResolver',
         msg: expect.stringContaining(`replaced secret of token ${tokenId}`),
       });
       for (const secret of [old, regenerated.body.token as string, admin.token]) {

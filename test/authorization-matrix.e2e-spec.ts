@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Permission } from '../src/modules/auth/permissions';
+import { Permission } from '../src/modules/auth';
 import { ProvisioningService } from '../src/modules/provisioning/provisioning.service';
 import { unique, uniqueEmail, UNKNOWN_SECRET } from './support/spec-helpers';
 import { expectStatus } from './support/http';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { generateTokenSecret } from '../src/modules/personal-access-tokens/token-secret';
+import { generateTokenSecret } from '../src/common/tokens/token-secret';
 import { processEnv, ServerProcess, stopAllServers } from './support/child-process';
 import { expectStatus, Reply, send } from './support/http';
 import { TcpProxy } from './support/tcp-proxy';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PERMISSIONS } from '../src/modules/auth/permissions';
+import { PERMISSIONS } from '../src/modules/auth';
 import { expectStatus } from './support/http';
 import { UUID } from './support/spec-helpers';
 import { IssuedToken, TestApp } from './support/test-app';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { generateTokenSecret } from '../src/modules/personal-access-tokens/token-secret';
+import { generateTokenSecret } from '../src/common/tokens/token-secret';
 import {
   expectStatus,
   percentEncode,
@@ -72,7 +72,7 @@ const TABLES = [
 ];
 /**
  * Bookkeeping written on any authenticated request, refused or not, off the request's path (see
- * TokenAuthenticationService.recordUse): not a change the request asked for.
+ * PrincipalResolver.recordUse): not a change the request asked for.
  */
 const VOLATILE_COLUMNS = new Set(['last_used_at', 'last_used_ip']);
 

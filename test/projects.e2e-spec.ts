@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Permission } from '../src/modules/auth/permissions';
+import { Permission } from '../src/modules/auth';
 import {
   expectBadRequestNaming,
   ISO,

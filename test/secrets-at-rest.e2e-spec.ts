@@ -2,10 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import {
-  generateTokenSecret,
-  TOKEN_PREFIX,
-} from '../src/modules/personal-access-tokens/token-secret';
+import { generateTokenSecret, TOKEN_PREFIX } from '../src/common/tokens/token-secret';
 import {
   createAdminWithCli,
   IsolatedDatabase,

@@ -1,4 +1,4 @@
-import { generateTokenSecret } from '../modules/personal-access-tokens/token-secret';
+import { generateTokenSecret } from './tokens/token-secret';
 import { redactTokenSecrets } from './redaction';
 
 describe('redactTokenSecrets', () => {

@@ -1,4 +1,4 @@
-import { TOKEN_PREFIX } from '../modules/personal-access-tokens/token-secret';
+import { TOKEN_PREFIX } from './tokens/token-secret';
 
 const TOKEN_LIKE = new RegExp(`${TOKEN_PREFIX}_[0-9A-Za-z]*`, 'g');
 

@@ -3,9 +3,9 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { currentDatabaseKind } from '../../src/database/database-kind';
-import { Permission } from '../../src/modules/auth/permissions';
+import { Permission } from '../../src/modules/auth';
 import { ProvisioningService } from '../../src/modules/provisioning/provisioning.service';
-import { TokenExpiry } from '../../src/modules/personal-access-tokens/token-expiry';
+import { TokenExpiry } from '../../src/common/tokens/token-expiry';
 import { expectStatus } from './http';
 
 export interface IssuedToken {

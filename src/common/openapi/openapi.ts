@@ -9,7 +9,7 @@ import {
 import { STATUS_TEXT } from '../http/status-text';
 import { declaredApiTags } from './api-tag.decorator';
 import { packageInfo } from '../../config/package-info';
-import { TOKEN_PREFIX } from '../../modules/personal-access-tokens/token-secret';
+import { TOKEN_PREFIX } from '../tokens/token-secret';
 
 export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = 'docs-json';

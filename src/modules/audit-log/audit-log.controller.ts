@@ -2,9 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import { ApiBadRequestResponse, ApiOkResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
-import { AdminOnly } from '../auth/decorators/access.decorators';
-import { CurrentUser } from '../auth/decorators/current-principal.decorator';
-import { AuthenticatedUser } from '../auth/principal';
+import { AdminOnly, AuthenticatedUser, CurrentUser } from '../auth';
 import { AuditLogService } from './audit-log.service';
 import { AuditLogPageDto, ListAuditLogQueryDto } from './dto/audit-log.dto';
 

@@ -7,7 +7,7 @@ import {
 } from './access-rule';
 import { grantMask, Permission } from './permissions';
 import { Principal } from './principal';
-import { UserStatus, UserType } from '../users/entities/user.entity';
+import { UserStatus, UserType } from '../../common/users/user-types';
 
 const PROJECT_A = '0b8f7a52-3c1d-4e5f-9a6b-7c8d9e0f1a2b';
 const PROJECT_B = '5d2e1f0a-9b8c-4d7e-8f6a-5b4c3d2e1f0a';

@@ -1,6 +1,6 @@
 import { Permission, maskAllows } from './permissions';
 import { Principal } from './principal';
-import { UserType } from '../users/entities/user.entity';
+import { UserType } from '../../common/users/user-types';
 
 /**
  * What a route demands of its caller. Every route that is not @Public() declares exactly one;

@@ -1,12 +1,12 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Redis } from 'ioredis';
 import { authConfig, AuthConfig } from '../../config/auth.config';
-import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module';
 import { BearerStrategy } from './bearer.strategy';
+import { ClusterInvalidation } from './cluster-invalidation.service';
 import {
   FAILED_AUTH_REDIS,
   FAILED_AUTH_STORAGE,
@@ -14,39 +14,57 @@ import {
 } from './failed-authentication-throttle';
 import { AccessRuleGuard, AdminGuard } from './guards/access.guards';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
+import { PrincipalResolver } from './principal-resolver.service';
+import { SecretHashingModule } from './secret-hashing.module';
+
+export interface AuthModuleOptions {
+  /**
+   * The module that exports a PrincipalSource: where authentication reads stored tokens. The app
+   * module names it, so that auth itself imports no feature.
+   */
+  principalSource: Type<unknown> | DynamicModule;
+}
 
 /**
- * Authentication and authorization for every route: the bearer strategy, the global guards
- * (authenticate, then the declared access rule) and the failed-authentication throttle.
+ * Authentication and authorization for every route: the bearer strategy, the principal resolver
+ * and its cache, the global guards (authenticate, then the declared access rule) and the
+ * failed-authentication throttle.
  */
-@Module({
-  imports: [PassportModule, PersonalAccessTokensModule],
-  providers: [
-    BearerStrategy,
-    FailedAuthenticationThrottle,
-    AdminGuard,
-    {
-      provide: FAILED_AUTH_REDIS,
-      inject: [authConfig.KEY],
-      useFactory: (config: AuthConfig) =>
-        config.redisUrl
-          ? // No offline queue: while Redis is down a count fails at once instead of waiting.
-            new Redis(config.redisUrl, {
-              maxRetriesPerRequest: 1,
-              enableOfflineQueue: false,
-              connectTimeout: 2_000,
-            })
-          : null,
-    },
-    {
-      provide: FAILED_AUTH_STORAGE,
-      inject: [FAILED_AUTH_REDIS],
-      useFactory: (redis: Redis | null) =>
-        redis ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageService(),
-    },
-    { provide: APP_GUARD, useClass: BearerAuthGuard },
-    { provide: APP_GUARD, useClass: AccessRuleGuard },
-  ],
-  exports: [AdminGuard],
-})
-export class AuthModule {}
+@Module({})
+export class AuthModule {
+  static forRoot({ principalSource }: AuthModuleOptions): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [PassportModule, SecretHashingModule, principalSource],
+      providers: [
+        BearerStrategy,
+        PrincipalResolver,
+        ClusterInvalidation,
+        FailedAuthenticationThrottle,
+        AdminGuard,
+        {
+          provide: FAILED_AUTH_REDIS,
+          inject: [authConfig.KEY],
+          useFactory: (config: AuthConfig) =>
+            config.redisUrl
+              ? // No offline queue: while Redis is down a count fails at once instead of waiting.
+                new Redis(config.redisUrl, {
+                  maxRetriesPerRequest: 1,
+                  enableOfflineQueue: false,
+                  connectTimeout: 2_000,
+                })
+              : null,
+        },
+        {
+          provide: FAILED_AUTH_STORAGE,
+          inject: [FAILED_AUTH_REDIS],
+          useFactory: (redis: Redis | null) =>
+            redis ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageService(),
+        },
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: APP_GUARD, useClass: AccessRuleGuard },
+      ],
+      exports: [AdminGuard, PrincipalResolver],
+    };
+  }
+}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
-import { Principal, PrincipalResolver } from './principal';
+import { Principal } from './principal';
+import { PrincipalResolver } from './principal-resolver.service';
 
 /** What the strategy sees of a request: the header alone, so that a token in a query string or body is never read. */
 export interface BearerRequest {

@@ -1,5 +1,5 @@
 import { Permission } from './permissions';
-import { UserStatus, UserType } from '../users/entities/user.entity';
+import { UserStatus, UserType } from '../../common/users/user-types';
 
 /** The caller's user, as loaded with the token on authentication. */
 export interface AuthenticatedUser {
@@ -29,10 +29,4 @@ export interface AuthenticatedToken {
 export interface Principal {
   user: AuthenticatedUser;
   token: AuthenticatedToken;
-}
-
-/** Looks a bearer secret up. Provided by the personal-access-tokens module. */
-export abstract class PrincipalResolver {
-  /** The principal the secret authenticates now, or null (unknown, expired, deleted, disabled). */
-  abstract resolve(secret: string, ip: string): Promise<Principal | null>;
 }

@@ -7,7 +7,7 @@ import {
   HealthCheckService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { Public } from '../auth/decorators/access.decorators';
+import { Public } from '../auth';
 
 @ApiTag('Health', 'Liveness and readiness (no token needed)')
 @Public()

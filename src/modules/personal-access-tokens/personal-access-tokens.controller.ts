@@ -12,9 +12,7 @@ import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
-import { AdminOnly, Authenticated } from '../auth/decorators/access.decorators';
-import { CurrentActor, CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
-import { Principal } from '../auth/principal';
+import { AdminOnly, Authenticated, CurrentActor, CurrentPrincipal, Principal } from '../auth';
 import { CreateTokenDto, LookupTokenDto, RegenerateTokenDto } from './dto/token-requests.dto';
 import {
   CreatedTokenResponseDto,

@@ -1,33 +1,31 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PrincipalResolver } from '../auth/principal';
+import { PrincipalSource, SecretHashingModule } from '../auth';
 import { ProjectsModule } from '../projects/projects.module';
 import { UsersModule } from '../users/users.module';
-import { ClusterInvalidation } from './cluster-invalidation.service';
 import { PersonalAccessToken } from './entities/personal-access-token.entity';
 import { ReplacedSecret } from './entities/replaced-secret.entity';
+import { PersonalAccessTokenRepository } from './personal-access-token.repository';
 import { PersonalAccessTokensController } from './personal-access-tokens.controller';
 import { PersonalAccessTokensService } from './personal-access-tokens.service';
-import { SecretHasher } from './secret-hasher.service';
 import { ServiceUserTokensController } from './service-user-tokens.controller';
-import { TokenAuthenticationService } from './token-authentication.service';
 import { TokenReader } from './token-reader';
 
 @Module({
   imports: [
     TypeOrmModule.forFeature([PersonalAccessToken, ReplacedSecret]),
+    SecretHashingModule,
     UsersModule,
     ProjectsModule,
   ],
   controllers: [PersonalAccessTokensController, ServiceUserTokensController],
   providers: [
     PersonalAccessTokensService,
-    SecretHasher,
-    TokenAuthenticationService,
-    ClusterInvalidation,
+    PersonalAccessTokenRepository,
     TokenReader,
-    { provide: PrincipalResolver, useExisting: TokenAuthenticationService },
+    // What authentication reads stored tokens through (see AuthModule.forRoot in the app module).
+    { provide: PrincipalSource, useExisting: PersonalAccessTokenRepository },
   ],
-  exports: [PersonalAccessTokensService, PrincipalResolver],
+  exports: [PersonalAccessTokensService, PrincipalSource],
 })
 export class PersonalAccessTokensModule {}

@@ -17,19 +17,28 @@ import {
   EventActor,
 } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
-import { AuthenticatedToken } from '../auth/principal';
+import { AuthenticatedToken, SecretHasher } from '../auth';
 import { ProjectsService } from '../projects/projects.service';
 import { UserFields } from '../users/user.mapper';
 import { CreateTokenDto, RegenerateTokenDto } from './dto/token-requests.dto';
 import { LookupStatus } from './dto/token-response.dto';
 import { PersonalAccessToken } from './entities/personal-access-token.entity';
 import { ReplacedSecret } from './entities/replaced-secret.entity';
-import { SecretHasher } from './secret-hasher.service';
+
 import { escalationProblems, TokenGrant } from './token-issuance';
-import { exceedsMaxLifetime, expiresAtFor, isExpired, TokenExpiry } from './token-expiry';
+import {
+  exceedsMaxLifetime,
+  expiresAtFor,
+  isExpired,
+  TokenExpiry,
+} from '../../common/tokens/token-expiry';
 import { LoadedToken } from './token.mapper';
 import { TokenReader } from './token-reader';
-import { generateTokenSecret, isWellFormedTokenSecret, secretHint } from './token-secret';
+import {
+  generateTokenSecret,
+  isWellFormedTokenSecret,
+  secretHint,
+} from '../../common/tokens/token-secret';
 
 /** The user a token belongs to. */
 export type TokenOwner = UserFields & { organisationId: string };

@@ -1,5 +1,4 @@
-import { grantMask, Permission } from '../auth/permissions';
-import { AuthenticatedToken } from '../auth/principal';
+import { AuthenticatedToken, grantMask, Permission } from '../auth';
 import { escalationProblems, TokenGrant } from './token-issuance';
 
 const PROJECT_A = '11111111-1111-4111-8111-111111111111';

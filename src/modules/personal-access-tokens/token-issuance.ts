@@ -1,5 +1,4 @@
-import { AuthenticatedToken } from '../auth/principal';
-import { notCovered, Permission } from '../auth/permissions';
+import { AuthenticatedToken, notCovered, Permission } from '../auth';
 
 /** What a token would be allowed to do. */
 export interface TokenGrant {

@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { Permission } from '../auth/permissions';
+import { Permission } from '../auth';
 import { ProjectVersion } from '../projects/entities/project.entity';
-import { UserStatus, UserType } from '../users/entities/user.entity';
+import { UserStatus, UserType } from '../../common/users/user-types';
 import { LoadedToken } from './token.mapper';
 
 /** Which token to read: it must belong to this user of this organisation. */

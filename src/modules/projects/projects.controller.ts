@@ -14,11 +14,12 @@ import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
 import {
   Authenticated,
+  CurrentActor,
+  CurrentPrincipal,
+  Principal,
   RequirePermissions,
   RequireProjectAccess,
-} from '../auth/decorators/access.decorators';
-import { CurrentActor, CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
-import { Principal } from '../auth/principal';
+} from '../auth';
 import {
   CreateProjectDto,
   ListProjectsQueryDto,

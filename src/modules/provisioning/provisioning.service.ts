@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { bootstrapConfig, BootstrapConfig } from '../../config/bootstrap.config';
 import { SYSTEM_ACTOR } from '../../common/events/domain-event';
-import { Permission } from '../auth/permissions';
+import { Permission } from '../auth';
 import { Organisation } from '../organisations/entities/organisation.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { PersonalAccessTokensService } from '../personal-access-tokens/personal-access-tokens.service';
-import { TokenExpiry } from '../personal-access-tokens/token-expiry';
-import { User, UserType } from '../users/entities/user.entity';
+import { TokenExpiry } from '../../common/tokens/token-expiry';
+import { UserType } from '../../common/users/user-types';
+import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 
 /** What the command-line tool prints: enough to use and to manage the token. */

@@ -12,7 +12,8 @@ import { DomainEventPublisher } from '../../common/events/domain-event-publisher
 import { Page, toPage } from '../../common/dto/pagination.dto';
 import { isUniqueViolation } from '../../database/database-errors';
 import { likePattern } from '../../database/like-pattern';
-import { SERVICE_USER_TYPES, User, UserType } from './entities/user.entity';
+import { SERVICE_USER_TYPES, UserType } from '../../common/users/user-types';
+import { User } from './entities/user.entity';
 import {
   CreateServiceUserDto,
   ListUsersQueryDto,

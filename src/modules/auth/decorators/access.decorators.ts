@@ -9,7 +9,7 @@ import { AccessRule } from '../access-rule';
 import { ACCESS_RULE_KEY, IS_PUBLIC_KEY } from '../access-metadata';
 import { AdminGuard } from '../guards/access.guards';
 import { Permission } from '../permissions';
-import { UserType } from '../../users/entities/user.entity';
+import { UserType } from '../../../common/users/user-types';
 import { ErrorResponseDto } from '../../../common/dto/error-response.dto';
 
 /** Opts a route out of authentication (health, docs). */

@@ -13,8 +13,8 @@ import {
   MaxLength,
 } from 'class-validator';
 import { IsOmittable } from '../../../common/validation/optional';
-import { PERMISSIONS, Permission } from '../../auth/permissions';
-import { TOKEN_EXPIRIES, TokenExpiry } from '../token-expiry';
+import { Permission, PERMISSIONS } from '../../auth';
+import { TOKEN_EXPIRIES, TokenExpiry } from '../../../common/tokens/token-expiry';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lowerCaseAll = ({ value }: { value: unknown }) =>

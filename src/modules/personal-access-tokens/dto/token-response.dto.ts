@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PERMISSIONS, Permission } from '../../auth/permissions';
+import { Permission, PERMISSIONS } from '../../auth';
 import { ProjectResponseDto } from '../../projects/dto/project-response.dto';
 import { UserResponseDto } from '../../users/dto/user-response.dto';
 

@@ -10,7 +10,7 @@ import {
 } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
 import { jsonColumnType, timestampColumnType } from '../../../database/column-types';
-import { Permission } from '../../auth/permissions';
+import type { Permission } from '../../auth';
 import { Project } from '../../projects/entities/project.entity';
 import { User } from '../../users/entities/user.entity';
 

@@ -10,7 +10,7 @@ import {
   USER_TYPES,
   UserStatus,
   UserType,
-} from '../entities/user.entity';
+} from '../../../common/users/user-types';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lowerCaseTrim = ({ value }: { value: unknown }) =>

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { USER_STATUSES, USER_TYPES, UserStatus, UserType } from '../entities/user.entity';
+import { USER_STATUSES, USER_TYPES, UserStatus, UserType } from '../../../common/users/user-types';
 
 /** A user of the organisation, person or service user. */
 export class UserResponseDto {

@@ -1,16 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, Relation } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
 import { Organisation } from '../../organisations/entities/organisation.entity';
-
-export const USER_TYPES = ['owner', 'admin', 'author', 'member', 'invited'] as const;
-export type UserType = (typeof USER_TYPES)[number];
-
-/** A service user is a machine account: `admin` or `member`. */
-export const SERVICE_USER_TYPES = ['admin', 'member'] as const satisfies readonly UserType[];
-export type ServiceUserType = (typeof SERVICE_USER_TYPES)[number];
-
-export const USER_STATUSES = ['active', 'disabled', 'locked'] as const;
-export type UserStatus = (typeof USER_STATUSES)[number];
+import { UserStatus, UserType } from '../../../common/users/user-types';
 
 @Entity('users')
 @Index('users_organisation_email_unique', ['organisationId', 'email'], { unique: true })

@@ -1,4 +1,4 @@
-import { Principal } from '../auth/principal';
+import { Principal } from './principal';
 
 interface Entry {
   principal: Principal;

@@ -1,5 +1,5 @@
-import { grantMask } from '../auth/permissions';
-import { Principal } from '../auth/principal';
+import { grantMask } from './permissions';
+import { Principal } from './principal';
 import { PrincipalCache } from './principal-cache';
 
 const NOW = 1_800_000_000_000;

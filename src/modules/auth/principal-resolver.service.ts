@@ -1,19 +1,16 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { authConfig, AuthConfig } from '../../config/auth.config';
 import { DomainEvent, DomainEvents } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
-import { grantMask } from '../auth/permissions';
-import { Principal, PrincipalResolver } from '../auth/principal';
-import { PersonalAccessToken } from './entities/personal-access-token.entity';
-import { ReplacedSecret } from './entities/replaced-secret.entity';
+import { isExpired } from '../../common/tokens/token-expiry';
+import { isWellFormedTokenSecret } from '../../common/tokens/token-secret';
 import { ClusterInvalidation, Invalidation } from './cluster-invalidation.service';
+import { grantMask } from './permissions';
+import { Principal } from './principal';
 import { PrincipalCache } from './principal-cache';
+import { PrincipalSource, StoredPrincipal } from './principal-source';
 import { SecretHasher } from './secret-hasher.service';
-import { isExpired } from './token-expiry';
-import { isWellFormedTokenSecret } from './token-secret';
 
 /**
  * Turns a bearer secret into the principal it authenticates: shape and checksum first (no
@@ -21,8 +18,8 @@ import { isWellFormedTokenSecret } from './token-secret';
  * while it exists, is unexpired and its user is active.
  */
 @Injectable()
-export class TokenAuthenticationService implements PrincipalResolver, BeforeApplicationShutdown {
-  private readonly logger = new Logger(TokenAuthenticationService.name);
+export class PrincipalResolver implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(PrincipalResolver.name);
   private readonly cache: PrincipalCache;
   /** When each token's last use was last written, to write it at most once per interval. */
   private readonly lastUseWrites = new Map<string, number>();
@@ -30,8 +27,7 @@ export class TokenAuthenticationService implements PrincipalResolver, BeforeAppl
   private readonly pendingWrites = new Set<Promise<unknown>>();
 
   constructor(
-    @InjectRepository(PersonalAccessToken) private readonly tokens: Repository<PersonalAccessToken>,
-    @InjectRepository(ReplacedSecret) private readonly replacedSecrets: Repository<ReplacedSecret>,
+    private readonly source: PrincipalSource,
     @Inject(authConfig.KEY) private readonly auth: AuthConfig,
     private readonly hasher: SecretHasher,
     private readonly publisher: DomainEventPublisher,
@@ -41,6 +37,7 @@ export class TokenAuthenticationService implements PrincipalResolver, BeforeAppl
     cluster.onInvalidation((invalidation) => this.apply(invalidation));
   }
 
+  /** The principal the secret authenticates now, or null (unknown, expired, deleted, disabled). */
   async resolve(secret: string, ip: string): Promise<Principal | null> {
     if (!isWellFormedTokenSecret(secret)) {
       return null;
@@ -111,57 +108,9 @@ export class TokenAuthenticationService implements PrincipalResolver, BeforeAppl
     await Promise.allSettled([...this.pendingWrites]);
   }
 
-  /** The token and its user in one query; project ids come in the same query, one row each. */
   private async load(secretHash: string): Promise<Principal | null> {
-    const token = await this.tokens
-      .createQueryBuilder('token')
-      .innerJoin('token.user', 'user')
-      .leftJoin('token.projects', 'project')
-      .select([
-        'token.id',
-        'token.permissions',
-        'token.allProjects',
-        'token.expiresAt',
-        'user.id',
-        'user.organisationId',
-        'user.email',
-        'user.type',
-        'user.status',
-        'user.isService',
-        'user.firstName',
-        'user.lastName',
-        'user.createdAt',
-        'user.updatedAt',
-        'project.id',
-      ])
-      .where('token.secretHash = :secretHash', { secretHash })
-      .getOne();
-    if (!token?.user) {
-      return null;
-    }
-    const { user } = token;
-    return {
-      user: {
-        id: user.id,
-        organisationId: user.organisationId,
-        email: user.email,
-        type: user.type,
-        status: user.status,
-        isService: user.isService,
-        firstName: user.firstName,
-        lastName: user.lastName,
-        createdAt: user.createdAt,
-        updatedAt: user.updatedAt,
-      },
-      token: {
-        id: token.id,
-        permissions: token.permissions,
-        permissionMask: grantMask(token.permissions),
-        allProjects: token.allProjects,
-        projectIds: new Set((token.projects ?? []).map((project) => project.id)),
-        expiresAt: token.expiresAt,
-      },
-    };
+    const stored = await this.source.findBySecretHash(secretHash);
+    return stored && toPrincipal(stored);
   }
 
   /**
@@ -177,18 +126,8 @@ export class TokenAuthenticationService implements PrincipalResolver, BeforeAppl
       this.pruneLastUseWrites(now, interval);
     }
     this.lastUseWrites.set(tokenId, now);
-    const write = this.tokens
-      .createQueryBuilder()
-      .update()
-      .set({ lastUsedAt: new Date(now), lastUsedIp: ip })
-      .where('id = :tokenId', { tokenId })
-      .andWhere('(last_used_at IS NULL OR last_used_at <= :threshold)', {
-        threshold: this.tokens.manager.connection.driver.preparePersistentValue(
-          new Date(now - interval),
-          this.tokens.metadata.findColumnWithPropertyName('lastUsedAt')!,
-        ) as unknown,
-      })
-      .execute()
+    const write = this.source
+      .recordUse(tokenId, ip, new Date(now), new Date(now - interval))
       .catch((error: unknown) =>
         this.logger.warn(`Could not record the last use of token ${tokenId}: ${String(error)}`),
       );
@@ -206,21 +145,8 @@ export class TokenAuthenticationService implements PrincipalResolver, BeforeAppl
 
   /** A secret that a regenerate replaced may have leaked: say so, naming the token, never the secret. */
   private async reportIfReplaced(secretHash: string, ip: string): Promise<void> {
-    const replaced = await this.replacedSecrets
-      .createQueryBuilder('replaced')
-      .innerJoin('replaced.token', 'token')
-      .innerJoin('token.user', 'user')
-      .select([
-        'replaced.tokenId',
-        'replaced.replacedAt',
-        'token.id',
-        'user.id',
-        'user.organisationId',
-      ])
-      .where('replaced.secretHash = :secretHash', { secretHash })
-      .getOne();
-    const organisationId = replaced?.token?.user?.organisationId;
-    if (!replaced || !organisationId) {
+    const replaced = await this.source.findReplacedSecret(secretHash);
+    if (!replaced) {
       return;
     }
     this.logger.warn(
@@ -228,11 +154,23 @@ export class TokenAuthenticationService implements PrincipalResolver, BeforeAppl
     );
     await this.publisher.publish({
       name: DomainEvents.ReplacedSecretUsed,
-      organisationId,
-      actor: { userId: replaced.token!.user!.id, tokenId: replaced.tokenId, ip },
+      organisationId: replaced.organisationId,
+      actor: { userId: replaced.userId, tokenId: replaced.tokenId, ip },
       targetType: 'token',
       targetId: replaced.tokenId,
       details: { replacedAt: replaced.replacedAt.toISOString() },
     });
   }
+}
+
+/** The permission mask and project set are computed once here, not on every access check. */
+function toPrincipal({ user, token }: StoredPrincipal): Principal {
+  return {
+    user,
+    token: {
+      ...token,
+      permissionMask: grantMask(token.permissions),
+      projectIds: new Set(token.projectIds),
+    },
+  };
 }

@@ -1,0 +1,37 @@
+/**
+ * The public face of authentication and authorization: what other modules may import. Anything
+ * not exported here is auth's own business.
+ */
+export { AuthModule, AuthModuleOptions } from './auth.module';
+export { SecretHashingModule } from './secret-hashing.module';
+export { SecretHasher } from './secret-hasher.service';
+export { PrincipalResolver } from './principal-resolver.service';
+export { PrincipalSource, ReplacedSecretRecord, StoredPrincipal } from './principal-source';
+export { AuthenticatedToken, AuthenticatedUser, Principal } from './principal';
+export { canReachProject, isAdmin } from './access-rule';
+export { AdminGuard } from './guards/access.guards';
+export {
+  AdminOnly,
+  Authenticated,
+  PermissionOptions,
+  Public,
+  RequirePermissions,
+  RequireProjectAccess,
+} from './decorators/access.decorators';
+export {
+  CurrentActor,
+  CurrentPrincipal,
+  CurrentToken,
+  CurrentUser,
+} from './decorators/current-principal.decorator';
+export {
+  grantMask,
+  implies,
+  isPermission,
+  isSubsetOf,
+  maskAllows,
+  notCovered,
+  Permission,
+  PERMISSION_FAMILIES,
+  PERMISSIONS,
+} from './permissions';
