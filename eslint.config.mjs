@@ -10,6 +10,8 @@ export default tseslint.config(
       'coverage/',
       'node_modules/',
       'artifacts/',
+      // Checked against a client generated at test time: test/openapi-tooling.contract-spec.ts.
+      'test/client/',
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',

@@ -2,7 +2,8 @@ import { createConnection } from 'node:net';
 import type { Config } from 'jest';
 
 /*
- * Three projects: unit specs beside the code, and the end-to-end suite twice, on SQLite (always)
+ * Four projects: unit specs beside the code, the contract of openapi.json with independent tooling,
+ * and the end-to-end suite twice, on SQLite (always)
  * and on PostgreSQL (when TEST_DATABASE_URL is set or a server answers on 127.0.0.1:5432; each test
  * file gets a fresh database it creates and drops). REQUIRE_POSTGRES=1 makes a missing server an
  * error instead of a skip (CI sets it).
@@ -62,6 +63,14 @@ export default async (): Promise<Config> => {
       testEnvironment: 'node',
       rootDir: '.',
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      transform: transform(false),
+    },
+    {
+      // openapi.json against independent tooling (linter, generated client): no database, once.
+      displayName: 'contract',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.contract-spec.ts'],
       transform: transform(false),
     },
     e2e('e2e-sqlite', 'sqlite'),

@@ -115,7 +115,12 @@ if (!ON_POSTGRES) {
       measured.notReadyAfterMs = await msUntilReady(503, cutAt, NOT_READY_BOUND_MS);
       const ready = await timed('/health/ready');
       expectStatus(ready.reply, 503);
-      expect(ready.reply.body).toMatchObject({ statusCode: 503 });
+      // Terminus' own body, which probes and dashboards read.
+      expect(ready.reply.body).toMatchObject({
+        status: 'error',
+        error: { database: { status: 'down' } },
+        details: { database: { status: 'down' } },
+      });
       for (let probe = 0; probe < 5; probe++) {
         expectStatus((await timed('/health')).reply, 200);
       }

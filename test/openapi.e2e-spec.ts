@@ -11,6 +11,7 @@ import type {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { DOCS_PATHS } from '../src/app.factory';
 import { buildOpenApiDocument } from '../src/common/openapi/openapi';
+import { forEachSchema } from '../src/common/openapi/openapi-conventions';
 import { DocumentedField, readDocumentedEndpoint } from './support/documented-endpoint-page';
 import { expectStatus } from './support/http';
 import { UUID } from './support/spec-helpers';
@@ -20,10 +21,10 @@ const ROOT = join(__dirname, '..');
 const COMMITTED = join(ROOT, 'openapi.json');
 const FIXTURE = join(__dirname, 'fixtures', 'documented-get-token.txt');
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
-/** Mintlify's placeholder for a string<uuid> in an example answer. */
+const UUID_EXAMPLE = '3c90c3cc-0d44-4b50-8888-8dd25736052a';
 
 interface Operation {
-  method: string;
+  method: (typeof METHODS)[number];
   path: string;
   operation: OperationObject;
 }
@@ -205,6 +206,214 @@ describe('OpenAPI document', () => {
     });
   });
 
+  /*
+   * The rules that keep the document true for generated clients. Each is applied centrally by
+   * src/common/openapi/openapi-conventions.ts and listed in docs/EXTENDING.md ("OpenAPI rules").
+   */
+  describe('rules for generated clients', () => {
+    const where = ({ method, path }: Operation) => `${method.toUpperCase()} ${path}`;
+    const schemas = () => {
+      const found: { name?: string; schema: SchemaObject }[] = [];
+      forEachSchema(document, (schema, name) => found.push({ name, schema }));
+      return found;
+    };
+
+    it('should say no `default` anywhere (generators would make the field required)', () => {
+      const withDefault = schemas()
+        .filter(({ schema }) => 'default' in schema)
+        .map(({ name }) => name);
+      expect(withDefault).toEqual([]);
+    });
+
+    it('should close every request body schema with additionalProperties: false, nested ones too', () => {
+      const open: string[] = [];
+      const visit = (schema: SchemaObject | ReferenceObject | undefined, at: string) => {
+        if (!schema) {
+          return;
+        }
+        const target = resolve(schema);
+        if (target.properties) {
+          if (target.additionalProperties !== false) {
+            open.push(at);
+          }
+          for (const [name, property] of Object.entries(target.properties)) {
+            visit(property, `${at}.${name}`);
+          }
+        }
+        visit(target.items, `${at}[]`);
+      };
+      const bodies = operations.filter(({ operation }) => operation.requestBody);
+      for (const located of bodies) {
+        const content = (located.operation.requestBody as RequestBodyObject).content;
+        visit(content['application/json']?.schema, where(located));
+      }
+      expect(bodies.length).toBeGreaterThan(5);
+      expect(open).toEqual([]);
+    });
+
+    it('should type page, perPage and every pagination field as integers', () => {
+      const pagination = operations.flatMap(({ operation }) =>
+        ((operation.parameters ?? []) as ParameterObject[]).filter((parameter) =>
+          ['page', 'perPage'].includes(parameter.name),
+        ),
+      );
+      expect(pagination.length).toBeGreaterThanOrEqual(6);
+      for (const parameter of pagination) {
+        expect({ name: parameter.name, type: resolve(parameter.schema).type }).toEqual({
+          name: parameter.name,
+          type: 'integer',
+        });
+      }
+      const paginate = resolve({ $ref: '#/components/schemas/PaginateDto' });
+      for (const [name, property] of Object.entries(paginate.properties ?? {})) {
+        expect({ name, type: resolve(property).type }).toEqual({ name, type: 'integer' });
+      }
+    });
+
+    it('should give every timestamp (a field named …At) format: date-time', () => {
+      const timestamps = schemas().filter(({ name }) => name?.endsWith('At'));
+      expect(timestamps.length).toBeGreaterThan(5);
+      for (const { name, schema } of timestamps) {
+        expect({ name, type: schema.type, format: schema.format }).toEqual({
+          name,
+          type: 'string',
+          format: 'date-time',
+        });
+      }
+    });
+
+    it('should answer expiresAt always (required) and null for a token that never expires', () => {
+      for (const name of ['TokenResponseDto', 'CreatedTokenResponseDto']) {
+        const token = resolve({ $ref: `#/components/schemas/${name}` });
+        expect({ name, required: token.required?.includes('expiresAt') }).toEqual({
+          name,
+          required: true,
+        });
+        expect(resolve(token.properties!.expiresAt).nullable).toBe(true);
+      }
+    });
+
+    it('should not offer `invited` as a type an admin can give', () => {
+      const type = resolve(
+        resolve({ $ref: '#/components/schemas/UpdateUserDto' }).properties!.type,
+      );
+      const values = (type.enum ?? resolve(type.allOf![0]).enum) as string[];
+      expect(values).toEqual(expect.arrayContaining(['owner', 'admin', 'author', 'member']));
+      expect(values).not.toContain('invited');
+    });
+
+    it('should require a bearer token at the root, one requirement per operation, and `security: []` where none is needed', async () => {
+      expect(document.security).toEqual([{ bearer: [] }]);
+      for (const located of operations) {
+        const security = located.operation.security;
+        expect({ where: where(located), security }).toEqual({
+          where: where(located),
+          security: expect.any(Array),
+        });
+        expect({ where: where(located), atMostOne: security!.length <= 1 }).toEqual({
+          where: where(located),
+          atMostOne: true,
+        });
+      }
+      // `security: []` is true: those operations answer without a token.
+      const open = operations.filter(({ operation }) => operation.security?.length === 0);
+      expect(open.map(where).sort()).toEqual(['GET /health', 'GET /health/ready']);
+      for (const located of open) {
+        expect(
+          (await t.http()[located.method](located.path.replace(/\{[^}]+\}/g, UUID_EXAMPLE))).status,
+        ).not.toBe(401);
+      }
+    });
+
+    it('should declare X-Request-Id on every answer, WWW-Authenticate on 401, Retry-After on 429 and X-Token-Expires-At on accepted tokens', () => {
+      for (const located of operations) {
+        const authenticated = (located.operation.security ?? []).length > 0;
+        for (const [status, response] of Object.entries(located.operation.responses)) {
+          const expected = [
+            'X-Request-Id',
+            ...(status === '401' ? ['WWW-Authenticate'] : []),
+            ...(status === '429' ? ['Retry-After'] : []),
+            ...(authenticated && !['401', '429'].includes(status) ? ['X-Token-Expires-At'] : []),
+          ];
+          const declared = Object.keys((response as ResponseObject).headers ?? {});
+          expect({ where: `${where(located)} ${status}`, declared }).toEqual({
+            where: `${where(located)} ${status}`,
+            declared: expect.arrayContaining(expected),
+          });
+        }
+      }
+      const headers = document.components?.headers ?? {};
+      expect(Object.keys(headers).sort()).toEqual(
+        ['Retry-After', 'WWW-Authenticate', 'X-Request-Id', 'X-Token-Expires-At'].sort(),
+      );
+    });
+
+    it('should document 500 and 503 on every /api operation, and 413 and 415 where a body is taken', () => {
+      for (const located of operations.filter(({ path }) => path.startsWith('/api/'))) {
+        const expected = ['500', '503', ...(located.operation.requestBody ? ['413', '415'] : [])];
+        const missing = expected.filter((status) => !located.operation.responses[status]);
+        expect({ where: where(located), missing }).toEqual({ where: where(located), missing: [] });
+      }
+    });
+
+    it('should give each 400 an example about a field of its own operation', () => {
+      for (const located of operations) {
+        const invalid = located.operation.responses['400'] as ResponseObject | undefined;
+        if (!invalid) {
+          continue;
+        }
+        const body = (located.operation.requestBody as RequestBodyObject | undefined)?.content[
+          'application/json'
+        ]?.schema;
+        const fields = [
+          ...((located.operation.parameters ?? []) as ParameterObject[]).map(({ name }) => name),
+          ...Object.keys((body && resolve(body).properties) ?? {}),
+        ];
+        const example = invalid.content?.['application/json']?.example as { message: string[] };
+        const named = fields.filter((field) =>
+          example.message.some((message) => message.startsWith(`${field} `)),
+        );
+        expect({ where: where(located), example: example.message, named }).toEqual({
+          where: where(located),
+          example: example.message,
+          named: [expect.any(String)],
+        });
+      }
+    });
+
+    it('should describe a parameter with the action of its own operation, if it names one', () => {
+      const actions = ['get', 'list', 'create', 'update', 'delete', 'regenerate', 'rotate'];
+      for (const located of operations) {
+        const own = actions.find((action) => located.operation.operationId!.startsWith(action));
+        for (const parameter of (located.operation.parameters ?? []) as ParameterObject[]) {
+          const named = actions.filter((action) =>
+            new RegExp(`\\b${action}\\b`, 'i').test(parameter.description ?? ''),
+          );
+          expect({ where: `${where(located)} ${parameter.name}`, named }).toEqual({
+            where: `${where(located)} ${parameter.name}`,
+            named: named.length === 0 ? [] : [own],
+          });
+        }
+      }
+    });
+
+    it('should name the servers, a contact and a license', () => {
+      expect(document.servers).toEqual([expect.objectContaining({ url: expect.any(String) })]);
+      expect(document.info.contact?.name).toMatch(/\S/);
+      expect(document.info.license?.name).toMatch(/\S/);
+    });
+
+    it("should document readiness's 503 with terminus' body, and liveness with 200 only", () => {
+      const liveness = document.paths['/health'].get!;
+      expect(Object.keys(liveness.responses)).toEqual(['200']);
+      const readiness = document.paths['/health/ready'].get!;
+      const unavailable = readiness.responses['503'] as ResponseObject;
+      expect(resolve(unavailable.content!['application/json'].schema).required).toEqual(
+        expect.arrayContaining(['status', 'details']),
+      );
+    });
+  });
+
   describe('GET /api/users/service/{userId}/personal-access-tokens/{patId} against its documentation page', () => {
     const page = readDocumentedEndpoint(FIXTURE);
     /*
@@ -265,16 +474,18 @@ describe('OpenAPI document', () => {
       );
     });
 
-    it('should answer every documented field, required, typed and described as documented', () => {
+    it('should answer every documented field, always (required), typed and described as documented', () => {
       expect(answer.type).toBe('object');
       for (const field of page.response.fields) {
         const where = `200 ${field.name}`;
         const raw = answer.properties?.[field.name];
         expect({ where, present: raw !== undefined }).toEqual({ where, present: true });
         const property = resolve(raw);
+        // Every field is always answered: one the page leaves optional (expiresAt, which may be
+        // null) is required here too, so that a generated client need not test for its absence.
         expect({ where, required: (answer.required ?? []).includes(field.name) }).toEqual({
           where,
-          required: field.required,
+          required: true,
         });
         expectTyped(field, property, where);
         expect({ where, description: property.description }).toEqual({

@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 /** The body of every 4xx and 5xx answer. */
 export class ErrorResponseDto {
   /** The HTTP status code */
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   statusCode: number;
 
   /** What was wrong: one message, or one per invalid field (each names the field) */

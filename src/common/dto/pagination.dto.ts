@@ -5,8 +5,8 @@ import { ApiProperty } from '@nestjs/swagger';
 export const MAX_PAGE_SIZE = 100;
 
 export class PaginationQueryDto {
-  /** Page number, from 1 */
-  @ApiProperty({ required: false })
+  /** Page number, from 1; 1 when left out */
+  @ApiProperty({ type: 'integer', required: false, example: 1 })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()
@@ -14,8 +14,8 @@ export class PaginationQueryDto {
   @Max(1_000_000)
   page: number = 1;
 
-  /** Items per page, at most 100 */
-  @ApiProperty({ required: false })
+  /** Items per page, at most 100; 20 when left out */
+  @ApiProperty({ type: 'integer', required: false, example: 20 })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()
@@ -26,18 +26,23 @@ export class PaginationQueryDto {
 
 export class PaginateDto {
   /** The current page number */
+  @ApiProperty({ type: 'integer' })
   current: number;
 
   /** 1-based position of the first item on this page (0 when the page is empty) */
+  @ApiProperty({ type: 'integer' })
   from: number;
 
   /** 1-based position of the last item on this page (0 when the page is empty) */
+  @ApiProperty({ type: 'integer' })
   to: number;
 
   /** Total number of items across all pages */
+  @ApiProperty({ type: 'integer' })
   total: number;
 
   /** Items per page */
+  @ApiProperty({ type: 'integer' })
   pageSize: number;
 }
 

@@ -1,13 +1,13 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { FastifyReply } from 'fastify';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { ApiServiceUnavailableResponse } from '@nestjs/swagger';
-import {
-  HealthCheck,
-  HealthCheckResult,
-  HealthCheckService,
-  TypeOrmHealthIndicator,
-} from '@nestjs/terminus';
 import { Public } from '../auth';
+import { HealthCheckResultDto } from './health-check-result.dto';
+
+/** A probe's answer is never cached on the way (as terminus' @HealthCheck() says too). */
+const NoCache = () => Header('Cache-Control', 'no-cache, no-store, must-revalidate');
 
 @ApiTag('Health', 'Liveness and readiness (no token needed)')
 @Public()
@@ -24,9 +24,10 @@ export class HealthController {
    * @remarks 200 while the process serves requests, whatever the database does (no token needed).
    */
   @Get()
-  @HealthCheck()
-  liveness(): Promise<HealthCheckResult> {
-    return this.health.check([]);
+  @NoCache()
+  @ApiOkResponse({ description: 'The process serves requests', type: HealthCheckResultDto })
+  liveness(): HealthCheckResult {
+    return { status: 'ok', info: {}, error: {}, details: {} };
   }
 
   /**
@@ -36,9 +37,24 @@ export class HealthController {
    * turns ready again by itself when the database is back (no token needed).
    */
   @Get('ready')
-  @HealthCheck()
-  @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
-  readiness(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 })]);
+  @NoCache()
+  @ApiOkResponse({ description: 'The database answers', type: HealthCheckResultDto })
+  @ApiServiceUnavailableResponse({
+    description: 'The database does not answer (or the instance is shutting down)',
+    type: HealthCheckResultDto,
+  })
+  async readiness(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 1500 }),
+      ]);
+    } catch (error) {
+      // Terminus' own body, which probes and dashboards read, rather than the error body.
+      if (error instanceof ServiceUnavailableException) {
+        void reply.status(503);
+        return error.getResponse() as HealthCheckResult;
+      }
+      throw error;
+    }
   }
 }

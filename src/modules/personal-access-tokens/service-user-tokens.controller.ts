@@ -23,11 +23,13 @@ const NOT_FOUND = {
   type: ErrorResponseDto,
 };
 const PAT_ID = 'Personal access token ID';
+/** The service user a route acts on, described per operation (the documented page words the get). */
+const ServiceUserParam = (what: string) =>
+  ApiUuidParam('userId', `Service user ID ${what} (admin only)`);
 
 /** A service user's tokens, managed by an admin. */
 @ApiTag('Service user tokens', "A service user's tokens, managed by an admin")
 @AdminOnly()
-@ApiUuidParam('userId', 'Service user ID to get token for (admin only)')
 @ApiBadRequestResponse({
   description: 'Invalid input; the message names the field',
   type: ErrorResponseDto,
@@ -45,6 +47,7 @@ export class ServiceUserTokensController {
    *
    * @remarks Every token of the service user, newest first (admin only).
    */
+  @ServiceUserParam('whose tokens to list')
   @Get()
   @ApiOkResponse({ description: "The service user's tokens", type: [TokenResponseDto] })
   async listServiceUserTokens(
@@ -61,6 +64,7 @@ export class ServiceUserTokensController {
    * @remarks Admin only. The answer carries the secret in `token`, this once. Only an `admin`
    * service user's token with `owner` on all projects passes the admin rule.
    */
+  @ServiceUserParam('to create the token for')
   @Post()
   @ApiCreatedResponse({
     description: 'The new token, with its secret in `token`',
@@ -82,6 +86,7 @@ export class ServiceUserTokensController {
    *
    * @remarks A service user's personal access token (admin only).
    */
+  @ServiceUserParam('to get token for')
   @Get(':patId')
   @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({ description: 'Personal access token details', type: TokenResponseDto })
@@ -100,6 +105,7 @@ export class ServiceUserTokensController {
    *
    * @remarks Answers the deleted token; its secret stops working at once (admin only).
    */
+  @ServiceUserParam('whose token to delete')
   @Delete(':patId')
   @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({ description: 'The deleted token', type: TokenResponseDto })
@@ -119,6 +125,7 @@ export class ServiceUserTokensController {
    * @remarks A new secret and expiry for the same token id; the old secret stops working at once
    * (admin only).
    */
+  @ServiceUserParam('whose token to regenerate')
   @Post(':patId/regenerate')
   @HttpCode(200)
   @ApiUuidParam('patId', PAT_ID)

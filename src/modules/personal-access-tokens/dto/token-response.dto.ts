@@ -37,12 +37,7 @@ export class TokenResponseDto {
   updatedAt: string;
 
   /** Timestamp when the token expires, null if indefinite */
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    required: false,
-    example: '2026-12-27T20:00:00.000Z',
-  })
+  @ApiProperty({ type: String, nullable: true, example: '2026-12-27T20:00:00.000Z' })
   expiresAt: string | null;
 
   /** Timestamp of the token's last use (recorded at most once a minute), null if never used */

@@ -1,4 +1,4 @@
-import { ApiProperty, PartialType, PickType } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema, PartialType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { PaginationQueryDto } from '../../../common/dto/pagination.dto';
@@ -25,18 +25,17 @@ export class CreateProjectDto {
   })
   key: string;
 
-  /** A protected project cannot be deleted until it is unprotected (default false) */
-  @ApiProperty({ required: false, default: false, example: false })
+  /** A protected project cannot be deleted until it is unprotected; a project created without it is not protected */
+  @ApiProperty({ required: false, example: false })
   @IsOmittable()
   @IsBoolean()
   protected?: boolean;
 
-  /** `v1` (standard, the default) or `v2` (Git-like); fixed once created */
+  /** `v1` (standard) or `v2` (Git-like); `v1` when left out; fixed once created */
   @ApiProperty({
     enum: PROJECT_VERSIONS,
     enumName: 'ProjectVersion',
     required: false,
-    default: 'v1',
     example: 'v1',
   })
   @IsOmittable()
@@ -45,6 +44,10 @@ export class CreateProjectDto {
 }
 
 /** Every field optional; an explicit null is refused, not taken as "leave unchanged". */
+@ApiSchema({
+  description:
+    'The fields to change: a field left out keeps its current value (`version` is fixed at creation)',
+})
 export class UpdateProjectDto extends PartialType(
   PickType(CreateProjectDto, ['name', 'key', 'protected'] as const),
   { skipNullProperties: false },

@@ -4,6 +4,7 @@ import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } fro
 import { IsOmittable } from '../../../common/validation/optional';
 import { PaginationQueryDto } from '../../../common/dto/pagination.dto';
 import {
+  ASSIGNABLE_USER_TYPES,
   SERVICE_USER_TYPES,
   ServiceUserType,
   USER_STATUSES,
@@ -18,17 +19,16 @@ const lowerCaseTrim = ({ value }: { value: unknown }) =>
 
 export class CreateServiceUserDto {
   /** Email address of the service user, unique in the organisation */
-  @ApiProperty({ example: 'ci-bot@example.com' })
+  @ApiProperty({ format: 'email', example: 'ci-bot@example.com' })
   @Transform(lowerCaseTrim)
   @IsEmail({ require_tld: false })
   @MaxLength(254)
   email: string;
 
-  /** `admin` or `member` (the default) */
+  /** `admin` or `member`; `member` when left out */
   @ApiProperty({
     enum: SERVICE_USER_TYPES,
     enumName: 'ServiceUserType',
-    default: 'member',
     required: false,
     example: 'member',
   })
@@ -60,8 +60,13 @@ export class UpdateUserDto {
   @IsIn(USER_STATUSES)
   status?: UserStatus;
 
-  /** The user's role; a service user is `admin` or `member` */
-  @ApiProperty({ enum: USER_TYPES, enumName: 'UserType', required: false, example: 'author' })
+  /** The user's role; a service user is `admin` or `member`; `invited` is set by invitations only */
+  @ApiProperty({
+    enum: ASSIGNABLE_USER_TYPES,
+    enumName: 'AssignableUserType',
+    required: false,
+    example: 'author',
+  })
   @IsOmittable()
   @IsIn(USER_TYPES)
   type?: UserType;
