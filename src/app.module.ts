@@ -10,6 +10,7 @@ import { environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuthModule } from './modules/auth';
+import { InvitationsModule } from './modules/invitations/invitations.module';
 import { HealthModule } from './modules/health/health.module';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
 import { PersonalAccessTokensModule } from './modules/personal-access-tokens/personal-access-tokens.module';
@@ -37,6 +38,7 @@ import { UsersModule } from './modules/users/users.module';
     PersonalAccessTokensModule,
     ProvisioningModule,
     AuditLogModule,
+    InvitationsModule,
   ],
 })
 export class AppModule {}

@@ -53,9 +53,13 @@ const MATRIX: Record<string, Row> = {
   'POST /api/users/service/{userId}/personal-access-tokens/{patId}/regenerate':
                                                                        [401, 401, 403, 403, 403, 200, 401, 403],
   'GET /api/users':                                                    [401, 401, 403, 403, 403, 200, 401, 403],
+  'POST /api/users':                                                   [401, 401, 403, 403, 403, 201, 401, 403],
   'POST /api/users/service':                                           [401, 401, 403, 403, 403, 201, 401, 403],
   'GET /api/users/{userId}':                                           [401, 401, 403, 403, 403, 200, 401, 403],
   'PUT /api/users/{userId}':                                           [401, 401, 403, 403, 403, 200, 401, 403],
+  'DELETE /api/users/{userId}':                                        [401, 401, 403, 403, 403, 200, 401, 403],
+  // No token needed: the invitation code is the credential; a token sent along changes nothing.
+  'POST /api/invitations/accept':                                      [201, 201, 201, 201, 201, 201, 201, 201],
   'GET /api/profile':                                                  [401, 401, 200, 200, 200, 200, 401, 200],
   'PUT /api/profile':                                                  [401, 401, 200, 200, 200, 200, 401, 200],
   'GET /api/projects':                                                 [401, 401, 200, 200, 200, 200, 401, 200],
@@ -138,12 +142,29 @@ const RECIPES: Record<string, Recipe> = {
     body: { expiry: 'week' },
   }),
   'GET /api/users': () => ({}),
+  'POST /api/users': () => ({ body: { email: uniqueEmail('matrix-invited'), type: 'member' } }),
   'POST /api/users/service': () => ({ body: { email: uniqueEmail('matrix-new-bot') } }),
   'GET /api/users/{userId}': ({ t }) => ({ params: { userId: t.owner.userId } }),
   'PUT /api/users/{userId}': async ({ t }) => ({
     params: { userId: (await t.createPerson(uniqueEmail('matrix-target'), 'member')).userId },
     body: { firstName: 'Renamed' },
   }),
+  'DELETE /api/users/{userId}': async ({ t }) => ({
+    params: { userId: (await t.createPerson(uniqueEmail('matrix-leaver'), 'member')).userId },
+  }),
+  'POST /api/invitations/accept': async ({ t }) => {
+    const invited = await t
+      .as(t.owner.token)
+      .post('/api/users')
+      .send({ email: uniqueEmail('matrix-joiner'), type: 'member' });
+    expectStatus(invited, 201);
+    return {
+      body: {
+        code: (invited.body as { invitation: { code: string } }).invitation.code,
+        token: { ...NEW_TOKEN, permissions: ['documents'], allProjects: true },
+      },
+    };
+  },
   'GET /api/profile': () => ({}),
   'PUT /api/profile': () => ({ body: { firstName: 'Matrix' } }),
   'GET /api/projects': () => ({}),

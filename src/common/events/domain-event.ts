@@ -10,11 +10,17 @@ export const DomainEvents = {
   TokenDeleted: 'token.deleted',
   UserCreated: 'user.created',
   UserUpdated: 'user.updated',
+  UserDeleted: 'user.deleted',
+  /** An admin invited a person; the person accepted (their type set, their first token made). */
+  InvitationCreated: 'invitation.created',
+  InvitationAccepted: 'invitation.accepted',
   ProjectCreated: 'project.created',
   ProjectUpdated: 'project.updated',
   ProjectDeleted: 'project.deleted',
   /** A secret that a regenerate replaced was presented: it may have leaked. */
   ReplacedSecretUsed: 'auth.replaced-secret-used',
+  /** A valid token was presented from an address outside its allowedIps. */
+  IpRefused: 'auth.ip-refused',
 } as const;
 
 export type DomainEventName = (typeof DomainEvents)[keyof typeof DomainEvents];

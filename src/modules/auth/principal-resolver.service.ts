@@ -74,6 +74,7 @@ export class PrincipalResolver implements BeforeApplicationShutdown {
   }
 
   @OnEvent(DomainEvents.UserUpdated)
+  @OnEvent(DomainEvents.UserDeleted)
   forgetUser(event: DomainEvent): void {
     this.forget({ kind: 'user', id: event.targetId });
   }

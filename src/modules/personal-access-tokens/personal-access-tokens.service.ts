@@ -16,7 +16,7 @@ import {
   DomainEvents,
   EventActor,
 } from '../../common/events/domain-event';
-import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
+import { DomainEventPublisher, EventTransaction } from '../../common/events/domain-event-publisher';
 import { AuthenticatedToken, SecretHasher } from '../auth';
 import { ProjectsService } from '../projects/projects.service';
 import { UserFields } from '../users/user.mapper';
@@ -123,7 +123,14 @@ export class PersonalAccessTokensService {
     return token;
   }
 
-  async create(owner: TokenOwner, dto: CreateTokenDto, issuer: Issuer, actor: EventActor) {
+  /** A new token; within `tx` when given (an accepted invitation makes the first one), else on its own. */
+  async create(
+    owner: TokenOwner,
+    dto: CreateTokenDto,
+    issuer: Issuer,
+    actor: EventActor,
+    tx?: EventTransaction,
+  ) {
     const now = new Date();
     const expiresAt = this.expiryFor(dto.expiry, now);
     const projectIds = dto.allProjects ? [] : (dto.projects ?? []);
@@ -155,9 +162,9 @@ export class PersonalAccessTokensService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.publisher.transaction(async (tx) => {
-      await tx.manager.save(token);
-      tx.publish(
+    const save = async (within: EventTransaction) => {
+      await within.manager.save(token);
+      within.publish(
         tokenEvent(DomainEvents.TokenCreated, owner, token.id, actor, {
           note: token.note,
           permissions: token.permissions,
@@ -167,7 +174,8 @@ export class PersonalAccessTokensService {
           userId: owner.id,
         }),
       );
-    });
+    };
+    await (tx ? save(tx) : this.publisher.transaction(save));
     return { token: this.withOwner(token, owner), secret };
   }
 

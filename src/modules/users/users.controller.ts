@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import {
   ApiBadRequestResponse,
@@ -118,5 +118,36 @@ export class UsersController {
       dto,
     );
     return toUserResponse(updated);
+  }
+
+  /**
+   * Delete a user
+   *
+   * @remarks Removes a person or service user of the organisation and all their tokens (admin
+   * only), and answers the user as it was. Nobody can delete themselves; only an owner can delete
+   * an owner; the last active owner cannot be deleted. Their tokens stop working at once.
+   */
+  @Delete(':userId')
+  @ApiUuidParam('userId', 'User ID')
+  @ApiOkResponse({ description: 'The deleted user', type: UserResponseDto })
+  @ApiForbiddenResponse({
+    description: 'The caller is not an admin, deletes themselves, or, not being an owner, an owner',
+    type: ErrorResponseDto,
+  })
+  @ApiNotFoundResponse({ description: 'No such user in the organisation', type: ErrorResponseDto })
+  @ApiConflictResponse({
+    description: 'The user is the last active owner',
+    type: ErrorResponseDto,
+  })
+  async deleteUser(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Param('userId', ParseUuidPipe) userId: string,
+  ): Promise<UserResponseDto> {
+    const deleted = await this.usersService.remove(
+      { ...actor, userId: caller.id, type: caller.type, organisationId: caller.organisationId },
+      userId,
+    );
+    return toUserResponse(deleted);
   }
 }

@@ -8,7 +8,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
 import { DomainEvents, EventActor } from '../../common/events/domain-event';
-import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
+import { DomainEventPublisher, EventTransaction } from '../../common/events/domain-event-publisher';
 import { Page, toPage } from '../../common/dto/pagination.dto';
 import { isUniqueViolation } from '../../database/database-errors';
 import { likePattern } from '../../database/like-pattern';
@@ -102,7 +102,8 @@ export class UsersService {
     return count > 0;
   }
 
-  async create(input: NewUser, actor: EventActor): Promise<User> {
+  /** A new user; within `tx` when given (an invitation creates its person with it), else on its own. */
+  async create(input: NewUser, actor: EventActor, tx?: EventTransaction): Promise<User> {
     const user = this.users.create({
       organisationId: input.organisationId,
       email: input.email.trim().toLowerCase(),
@@ -112,24 +113,131 @@ export class UsersService {
       firstName: input.firstName ?? null,
       lastName: input.lastName ?? null,
     });
-    await this.publisher
-      .transaction(async (tx) => {
-        await tx.manager.insert(User, user);
-        tx.publish({
-          name: DomainEvents.UserCreated,
-          organisationId: user.organisationId,
-          actor,
-          targetType: 'user',
-          targetId: user.id,
-          details: { email: user.email, type: user.type, isService: user.isService },
-        });
-      })
-      .catch((error: unknown) => {
+    const insert = async (within: EventTransaction) => {
+      await within.manager.insert(User, user).catch((error: unknown) => {
         throw isUniqueViolation(error)
           ? new ConflictException('A user with this email already exists in the organisation')
           : error;
       });
+      within.publish({
+        name: DomainEvents.UserCreated,
+        organisationId: user.organisationId,
+        actor,
+        targetType: 'user',
+        targetId: user.id,
+        details: { email: user.email, type: user.type, isService: user.isService },
+      });
+    };
+    await (tx ? insert(tx) : this.publisher.transaction(insert));
     return user;
+  }
+
+  /**
+   * An invited person accepts: active, with the type they were invited as and the names they
+   * give. Null when the person is no longer an active invited user (an admin disabled them).
+   */
+  async acceptInvitation(
+    tx: EventTransaction,
+    invitation: {
+      userId: string;
+      organisationId: string;
+      type: UserType;
+      firstName?: string | null;
+      lastName?: string | null;
+      actor: EventActor;
+    },
+  ): Promise<User | null> {
+    const user = await tx.manager.findOneBy(User, {
+      id: invitation.userId,
+      organisationId: invitation.organisationId,
+      type: 'invited',
+      status: 'active',
+    });
+    if (!user) {
+      return null;
+    }
+    const changes: Record<string, { from: unknown; to: unknown }> = {
+      type: { from: user.type, to: invitation.type },
+    };
+    for (const field of ['firstName', 'lastName'] as const) {
+      const next = invitation[field];
+      if (next !== undefined && next !== user[field]) {
+        changes[field] = { from: user[field], to: next };
+        user[field] = next;
+      }
+    }
+    user.type = invitation.type;
+    user.updatedAt = new Date();
+    await tx.manager.update(
+      User,
+      { id: user.id, type: 'invited' },
+      {
+        type: user.type,
+        firstName: user.firstName,
+        lastName: user.lastName,
+        updatedAt: user.updatedAt,
+      },
+    );
+    tx.publish({
+      name: DomainEvents.UserUpdated,
+      organisationId: user.organisationId,
+      actor: invitation.actor,
+      targetType: 'user',
+      targetId: user.id,
+      details: { changes },
+    });
+    return user;
+  }
+
+  /**
+   * Deletes a user of the organisation and, with it, their tokens (the foreign keys cascade), and
+   * answers the user as it was. Not oneself; an owner only by an owner; never the last active
+   * owner, checked in the DELETE itself with the organisation's active owners locked first on
+   * PostgreSQL, so that two owners deleting each other at once cannot both succeed.
+   */
+  async remove(actor: UserActor, id: string): Promise<User> {
+    if (actor.userId === id) {
+      throw new ForbiddenException('You cannot delete yourself');
+    }
+    return this.publisher.transaction(async (tx) => {
+      const { manager } = tx;
+      const user = await manager.findOneBy(User, { id, organisationId: actor.organisationId });
+      if (!user) {
+        throw new NotFoundException('User not found');
+      }
+      if (user.type === 'owner' && actor.type !== 'owner') {
+        throw new ForbiddenException('Only an owner can delete an owner');
+      }
+      await this.lockActiveOwners(manager, user.organisationId);
+      const result = await manager
+        .createQueryBuilder()
+        .delete()
+        .from(User)
+        .where('id = :id', { id: user.id })
+        .andWhere(
+          new Brackets((keep) =>
+            keep
+              .where("NOT (type = 'owner' AND status = 'active')")
+              .orWhere(
+                "EXISTS (SELECT 1 FROM users other WHERE other.organisation_id = :organisationId AND other.type = 'owner' AND other.status = 'active' AND other.id != :id)",
+                { organisationId: user.organisationId, id: user.id },
+              ),
+          ),
+        )
+        .execute();
+      if (result.affected !== 1) {
+        throw new ConflictException('The organisation must keep at least one active owner');
+      }
+      tx.publish({
+        name: DomainEvents.UserDeleted,
+        organisationId: user.organisationId,
+        actor,
+        targetType: 'user',
+        targetId: user.id,
+        details: { email: user.email, type: user.type, isService: user.isService },
+      });
+      return user;
+    });
   }
 
   createServiceUser(organisationId: string, dto: CreateServiceUserDto, actor: EventActor) {
@@ -190,22 +298,30 @@ export class UsersService {
    * same time would both pass it and leave none. On PostgreSQL the organisation's active owners
    * are locked first, so that the second of two such writes waits for the first and sees it.
    */
+  /**
+   * On PostgreSQL, locks the organisation's active owners until the transaction ends, so that a
+   * second change that could leave no owner waits for the first and sees it. (SQLite runs one
+   * transaction at a time.)
+   */
+  private async lockActiveOwners(manager: EntityManager, organisationId: string): Promise<void> {
+    if (manager.connection.options.type !== 'postgres') {
+      return;
+    }
+    await manager
+      .createQueryBuilder(User, 'owner')
+      .select('owner.id')
+      .where('owner.organisationId = :organisationId', { organisationId })
+      .andWhere("owner.type = 'owner'")
+      .andWhere("owner.status = 'active'")
+      .orderBy('owner.id')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
   private async saveKeepingAnotherOwner(manager: EntityManager, user: User): Promise<User> {
     const updatedAt = new Date();
     const write = async (): Promise<boolean> => {
-      if (manager.connection.options.type === 'postgres') {
-        await manager
-          .createQueryBuilder(User, 'owner')
-          .select('owner.id')
-          .where('owner.organisationId = :organisationId', {
-            organisationId: user.organisationId,
-          })
-          .andWhere("owner.type = 'owner'")
-          .andWhere("owner.status = 'active'")
-          .orderBy('owner.id')
-          .setLock('pessimistic_write')
-          .getMany();
-      }
+      await this.lockActiveOwners(manager, user.organisationId);
       const result = await manager
         .createQueryBuilder()
         .update(User)

@@ -1,0 +1,132 @@
+import {
+  Body,
+  Controller,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { EventActor } from '../../common/events/domain-event';
+import { ApiTag } from '../../common/openapi/api-tag.decorator';
+import { FixedWindowLimiter } from '../../common/rate-limit/fixed-window-limiter';
+import { AdminOnly, AuthenticatedUser, CurrentActor, CurrentUser, Public } from '../auth';
+import { toCreatedTokenResponse } from '../personal-access-tokens/token.mapper';
+import { toUserResponse } from '../users/user.mapper';
+import {
+  AcceptedInvitationResponseDto,
+  AcceptInvitationDto,
+  InvitedUserResponseDto,
+  InviteUserDto,
+} from './dto/invitation.dto';
+import { invitationsConfig, InvitationsConfig } from './invitations.config';
+import { InvitationsService } from './invitations.service';
+
+const INVALID = {
+  description: 'Invalid input; the message names the field',
+  type: ErrorResponseDto,
+};
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Inviting a person (admin only). */
+@ApiTag('Users', "The organisation's people and service users (admin only)")
+@Controller('users')
+export class InviteUserController {
+  constructor(private readonly invitations: InvitationsService) {}
+
+  /**
+   * Invite a person
+   *
+   * @remarks Creates a person of type `invited` and answers a one-time invitation code, valid
+   * 7 days, shown this once (only its hash is kept). The person redeems it at
+   * `POST /api/invitations/accept`, which gives them the type asked for here and their first token.
+   */
+  @Post()
+  @AdminOnly()
+  @ApiCreatedResponse({
+    description: 'The invited person and the code to hand over',
+    type: InvitedUserResponseDto,
+  })
+  @ApiBadRequestResponse(INVALID)
+  @ApiConflictResponse({
+    description: 'A user with this email already exists',
+    type: ErrorResponseDto,
+  })
+  async inviteUser(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Body() dto: InviteUserDto,
+  ): Promise<InvitedUserResponseDto> {
+    const { user, code, expiresAt } = await this.invitations.invite(
+      caller.organisationId,
+      dto,
+      actor,
+    );
+    return {
+      user: toUserResponse(user),
+      invitation: { code, expiresAt: expiresAt.toISOString() },
+    };
+  }
+}
+
+/** Redeeming an invitation: the one route a person calls before they have a token. */
+@ApiTag('Invitations', 'Joining the organisation with an invitation code (no token needed)')
+@Controller('invitations')
+export class InvitationsController {
+  private readonly limiter: FixedWindowLimiter;
+
+  constructor(
+    private readonly invitations: InvitationsService,
+    @Inject(invitationsConfig.KEY) config: InvitationsConfig,
+  ) {
+    this.limiter = new FixedWindowLimiter(config.acceptLimitPerHour, HOUR_MS);
+  }
+
+  /**
+   * Accept an invitation
+   *
+   * @remarks No token needed: the code is the credential. The invited person becomes active with
+   * the type they were invited as, and gets their first token (its secret in `token.token`, shown
+   * this once). A used, expired or unknown code answers 400 with one message. Attempts are limited
+   * per client address (`INVITATION_ACCEPT_LIMIT_PER_HOUR`, default 20).
+   */
+  @Post('accept')
+  @Public()
+  @ApiCreatedResponse({
+    description: 'The person, now active, and their first token with its secret',
+    type: AcceptedInvitationResponseDto,
+  })
+  @ApiBadRequestResponse({
+    description: 'Invalid input, or a used, expired or unknown code (one message for all three)',
+    type: ErrorResponseDto,
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many attempts from this address; see Retry-After',
+    type: ErrorResponseDto,
+  })
+  async acceptInvitation(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Body() dto: AcceptInvitationDto,
+  ): Promise<AcceptedInvitationResponseDto> {
+    const retryAfter = this.limiter.attempt(request.ip);
+    if (retryAfter > 0) {
+      void reply.header('Retry-After', String(retryAfter));
+      throw new HttpException(
+        'Too many attempts to accept an invitation from this address; try again later',
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    const { user, token, secret } = await this.invitations.accept(dto, request.ip);
+    return { user: toUserResponse(user), token: toCreatedTokenResponse(token, secret) };
+  }
+}

@@ -1,0 +1,48 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class CreateInvitations1796039331078 implements MigrationInterface {
+    name = 'CreateInvitations1796039331078'
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`
+            CREATE TABLE "invitations" (
+                "id" uuid NOT NULL,
+                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+                "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+                "user_id" uuid NOT NULL,
+                "organisation_id" uuid NOT NULL,
+                "code_hash" character varying(64) NOT NULL,
+                "type" character varying(16) NOT NULL,
+                "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+                "accepted_at" TIMESTAMP WITH TIME ZONE,
+                CONSTRAINT "PK_5dec98cfdfd562e4ad3648bbb07" PRIMARY KEY ("id")
+            )
+        `);
+        await queryRunner.query(`
+            CREATE INDEX "invitations_user_id_index" ON "invitations" ("user_id")
+        `);
+        await queryRunner.query(`
+            CREATE UNIQUE INDEX "invitations_code_hash_unique" ON "invitations" ("code_hash")
+        `);
+        await queryRunner.query(`
+            ALTER TABLE "invitations"
+            ADD CONSTRAINT "FK_fecdffec754fa4d5cea98709776" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION
+        `);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`
+            ALTER TABLE "invitations" DROP CONSTRAINT "FK_fecdffec754fa4d5cea98709776"
+        `);
+        await queryRunner.query(`
+            DROP INDEX "public"."invitations_code_hash_unique"
+        `);
+        await queryRunner.query(`
+            DROP INDEX "public"."invitations_user_id_index"
+        `);
+        await queryRunner.query(`
+            DROP TABLE "invitations"
+        `);
+    }
+
+}
