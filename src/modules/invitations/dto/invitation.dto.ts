@@ -55,7 +55,16 @@ export class AcceptInvitationDto extends PickType(UpdateUserDto, [
   code: string;
 
   /** The person's first token */
-  @ApiProperty({ type: CreateTokenDto })
+  @ApiProperty({
+    type: CreateTokenDto,
+    example: {
+      note: 'Laptop',
+      permissions: ['documents'],
+      allProjects: true,
+      projects: [],
+      expiry: 'month',
+    },
+  })
   @IsDefined()
   @ValidateNested()
   @Type(() => CreateTokenDto)
