@@ -123,6 +123,24 @@ export async function everyOtherOperation(api: Client) {
     'updateUser',
     await api.PUT('/api/users/{userId}', { params: service, body: { type: 'admin' } }),
   );
+  const invited = ok(
+    'inviteUser',
+    await api.POST('/api/users', { body: { email: 'ada@example.com', type: 'member' } }),
+  );
+  const joined = ok(
+    'acceptInvitation',
+    await api.POST('/api/invitations/accept', {
+      body: {
+        code: invited.invitation.code,
+        firstName: 'Ada',
+        token: { note: 'Laptop', permissions: ['documents'], allProjects: true, expiry: 'week' },
+      },
+    }),
+  );
+  ok(
+    'deleteUser',
+    await api.DELETE('/api/users/{userId}', { params: { path: { userId: joined.user.id } } }),
+  );
 
   // Projects
   const projects = ok(
