@@ -20,6 +20,7 @@ import {
   DOCS_PATH,
   serveOpenApiDocument,
 } from './common/openapi/openapi';
+import { serialiseAnswersByTheirSchema } from './common/openapi/response-serialisers';
 import { parseTrustProxy } from './config/app.config';
 import { validateAllSettings } from './config/environment';
 import { TOKEN_PREFIX } from './common/tokens/token-secret';
@@ -119,7 +120,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter());
-  serveOpenApiDocument(app, buildOpenApiDocument(app));
+  const document = buildOpenApiDocument(app);
+  serialiseAnswersByTheirSchema(adapter.getInstance(), document);
+  serveOpenApiDocument(app, document);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
