@@ -105,7 +105,7 @@ bearerGuard.canActivate = async function (context) {
 
 // Passport: the guard calls the principal resolver itself instead of going through passport.
 let resolver;
-const resolverClass = exported('TokenAuthenticationService').TokenAuthenticationService.prototype;
+const resolverClass = exported('PrincipalResolver').PrincipalResolver.prototype;
 const realResolve = resolverClass.resolve;
 resolverClass.resolve = function (...args) {
   resolver = this;

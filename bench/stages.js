@@ -2,7 +2,8 @@
 /**
  * The per-stage CPU budget: npm run bench:stages -- [--db sqlite|postgres] [--tokens 10000]
  *                              [--connections 50] [--duration 4] [--interval 250] [--out file.json]
- *                              [--rounds 3] [--profile-only]
+ *                              [--rounds 3] [--phases profile,removal,node-options]
+ *                              [--variant-node-options=--max-semi-space-size=32]
  *
  * Where the server's CPU time goes, per request, for the documented GET and GET /api/profile,
  * measured two ways on one seeded database:
@@ -18,7 +19,10 @@
  *    their medians compared. The ceiling (node:http, same body) is measured in the same run, so
  *    that the shares of the ceiling can be compared side by side.
  *
- * Prints both tables as markdown and writes them with the raw figures as JSON, and the profile
+ * 3. Node options (only with --phases …,node-options): two servers, one started as `npm start`
+ *    starts it and one with --variant-node-options added, loaded in turn --rounds times.
+ *
+ * Prints the tables as markdown and writes them with the raw figures as JSON, and the profile
  * beside it (.cpuprofile: open it in Chrome's DevTools to see what a stage is made of).
  */
 const { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } = require('node:fs');
@@ -26,6 +30,7 @@ const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const {
   ROOT,
+  START_NODE_OPTIONS,
   api,
   buildIfStale,
   bulkInsertTokens,
@@ -50,7 +55,8 @@ const { values: options } = parseArgs({
     interval: { type: 'string', default: '250' },
     out: { type: 'string' },
     rounds: { type: 'string', default: '3' },
-    'profile-only': { type: 'boolean', default: false },
+    phases: { type: 'string', default: 'profile,removal' },
+    'variant-node-options': { type: 'string', default: '--max-semi-space-size=32' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -63,6 +69,7 @@ if (!['sqlite', 'postgres'].includes(KIND)) throw new Error('--db must be sqlite
 const CONNECTIONS = Number(options.connections);
 const DURATION = Number(options.duration);
 const ROUNDS = Number(options.rounds);
+const PHASES = new Set(options.phases.split(','));
 
 /*
  * Stages, by call stack. A sample belongs to the first stage of SPECIFIC (in this order) that any
@@ -103,7 +110,7 @@ const SPECIFIC = [
   [
     'principal lookup (secret check, HMAC, cache)',
     (frame) =>
-      /\/(token-authentication\.service|principal-cache|secret-hasher\.service|token-secret|token-expiry|principal-resolver)\.js$/.test(
+      /\/(principal-resolver\.service|principal-cache|secret-hasher\.service|token-secret|token-expiry)\.js$/.test(
         frame.url,
       ),
   ],
@@ -339,18 +346,12 @@ async function main() {
   };
   log(`stages on ${KIND}; ${CONNECTIONS} connections, ${DURATION} s a measurement`);
 
-  // 1. Profile.
-  const profiles = join(work, 'profiles');
-  const profiled = await startServer(database.env, work, 'profiled', {
-    nodeArgs: [
-      '--cpu-prof',
-      `--cpu-prof-dir=${profiles}`,
-      `--cpu-prof-interval=${options.interval}`,
-    ],
-  });
-  const { admin, botId, documentedPath } = await seed(profiled);
+  // The database, seeded by a server that then stops: each phase starts its own.
+  const seeder = await startServer(database.env, work, 'seed');
+  const { admin, botId, documentedPath } = await seed(seeder);
   await bulkInsertTokens(database, botId, Number(options.tokens) - 1);
-  const body = JSON.stringify(await api(profiled.base, admin, 'GET', documentedPath));
+  const body = JSON.stringify(await api(seeder.base, admin, 'GET', documentedPath));
+  await seeder.stop();
   const routes = { documented: documentedPath, profile: '/api/profile' };
   const target = (server, path) => [
     { url: `${server.base}${path}`, token: admin, pid: server.child.pid },
@@ -358,28 +359,40 @@ async function main() {
   const measure = (name, targets) => load(name, targets, DURATION, CONNECTIONS);
   // By count, not time: on a busy machine a few seconds may be too few requests to settle the JIT.
   const warm = (targets, amount) => load('warm-up', targets, 0, CONNECTIONS, { amount });
+  const markdown = [];
 
-  const windows = {};
-  for (const [route, path] of Object.entries(routes)) {
-    await warm(target(profiled, path), 20_000);
-    windows[route] = await measure(route, target(profiled, path));
+  // 1. Profile.
+  if (PHASES.has('profile')) {
+    const profiles = join(work, 'profiles');
+    const profiled = await startServer(database.env, work, 'profiled', {
+      nodeArgs: [
+        '--cpu-prof',
+        `--cpu-prof-dir=${profiles}`,
+        `--cpu-prof-interval=${options.interval}`,
+      ],
+    });
+    const windows = {};
+    for (const [route, path] of Object.entries(routes)) {
+      await warm(target(profiled, path), 20_000);
+      windows[route] = await measure(route, target(profiled, path));
+    }
+    await profiled.stop();
+    const [file] = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
+    copyFileSync(join(profiles, file), out.replace(/\.json$/, '.cpuprofile'));
+    const profile = JSON.parse(readFileSync(join(profiles, file), 'utf8'));
+    result.profile = Object.fromEntries(
+      Object.entries(windows).map(([route, row]) => [route, budgetOf(profile, row)]),
+    );
+    markdown.push(
+      `Profile (CPU µs per request, one sample every ${options.interval} µs):`,
+      '',
+      profileTable(result.profile),
+    );
   }
-  await profiled.stop();
-  const [file] = readdirSync(profiles).filter((name) => name.endsWith('.cpuprofile'));
-  copyFileSync(join(profiles, file), out.replace(/\.json$/, '.cpuprofile'));
-  const profile = JSON.parse(readFileSync(join(profiles, file), 'utf8'));
-  result.profile = Object.fromEntries(
-    Object.entries(windows).map(([route, row]) => [route, budgetOf(profile, row)]),
-  );
-  const markdown = [
-    `Profile (CPU µs per request, one sample every ${options.interval} µs):`,
-    '',
-    profileTable(result.profile),
-  ];
 
   // 2. Removal, and the levers side by side, on a server without the profiler. Each variant is
   // measured between two loads of the whole route, which it is compared with.
-  if (!options['profile-only']) {
+  if (PHASES.has('removal')) {
     const ceiling = await startCeiling(body, work);
     const switchesPort = await freePort();
     const server = await startServer(
@@ -441,6 +454,7 @@ async function main() {
       }
       result.removal[route] = rows;
     }
+    await server.stop();
     ceilingRows.push(await measure('ceiling (node:http, same body)', ceilingTarget));
     const ceilingRate = Math.round((ceilingRows[0].reqPerSec + ceilingRows[1].reqPerSec) / 2);
     const ceilingMicros = Math.round(
@@ -456,6 +470,54 @@ async function main() {
       'Removal, GET /api/profile:',
       '',
       removalTable(result.removal.profile, ceilingRate),
+    );
+  }
+  // 3. A V8 setting, side by side with what `npm start` runs.
+  if (PHASES.has('node-options')) {
+    const variants = [
+      START_NODE_OPTIONS,
+      `${START_NODE_OPTIONS} ${options['variant-node-options']}`,
+    ];
+    const servers = [];
+    for (const [index, nodeOptions] of variants.entries()) {
+      servers.push(await startServer(database.env, work, `options-${index}`, { nodeOptions }));
+    }
+    const rows = [];
+    for (const [route, path] of Object.entries(routes)) {
+      const loads = servers.map(() => []);
+      for (const server of servers) await warm(target(server, path), 20_000);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [index, server] of servers.entries()) {
+          loads[index].push(await measure(route, target(server, path)));
+        }
+      }
+      for (const [index, nodeOptions] of variants.entries()) {
+        const median = (pick) => {
+          const sorted = loads[index].map(pick).sort((a, b) => a - b);
+          return sorted[Math.floor(sorted.length / 2)];
+        };
+        rows.push({
+          route,
+          nodeOptions,
+          cpuMicrosPerRequest: median((r) => r.cpuMicrosPerRequest),
+          reqPerSec: median((r) => r.reqPerSec),
+          p99Ms: median((r) => r.p99Ms),
+          peakRssMb: Math.max(...loads[index].map((r) => r.serverRssMb)),
+          failures: loads[index].reduce((sum, r) => sum + r.failures, 0),
+        });
+      }
+    }
+    result.nodeOptions = rows;
+    markdown.push(
+      '',
+      `Node options (medians of ${ROUNDS} rounds, the two servers loaded in turn):`,
+      '',
+      '| route | node options | CPU µs per request | req/s | p99 ms | peak RSS MB | failures |',
+      '|---|---|---|---|---|---|---|',
+      ...rows.map(
+        (row) =>
+          `| ${row.route} | \`${row.nodeOptions}\` | ${row.cpuMicrosPerRequest} | ${row.reqPerSec} | ${row.p99Ms} | ${row.peakRssMb} | ${row.failures} |`,
+      ),
     );
   }
   result.markdown = markdown.join('\n');
