@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { useValidClientAddress } from './common/http/client-address';
 import { securityHeaders } from './common/http/security-headers';
 import { RejectUnsafeInputPipe } from './common/pipes/reject-unsafe-input.pipe';
 import {
@@ -76,7 +77,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
         .send({ statusCode, ...known });
     },
   });
+  acceptEmptyJsonBodies(adapter);
   const headers = securityHeaders();
+  adapter.getInstance().addHook('onRequest', useValidClientAddress);
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers);
     void reply.header('X-Request-Id', request.id);
@@ -126,6 +129,32 @@ export async function createApp(): Promise<NestFastifyApplication> {
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
+}
+
+/**
+ * Many generated clients send `Content-Type: application/json` on every request, a DELETE or a
+ * regenerate without a body included: an empty body is read as no body, not refused. Any other
+ * body goes through Fastify's own parser (prototype poisoning refused, BODY_LIMIT_BYTES).
+ */
+function acceptEmptyJsonBodies(adapter: FastifyAdapter): void {
+  const fastify = adapter.getInstance();
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (
+      request: FastifyRequest,
+      body: string,
+      done: (error: Error | null, body?: unknown) => void,
+    ) => {
+      if (body === '') {
+        done(null, undefined);
+      } else {
+        void parseJson(request, body, done);
+      }
+    },
+  );
 }
 
 export const DOCS_PATHS = { ui: `/${DOCS_PATH}`, json: `/${DOCS_JSON_PATH}` };

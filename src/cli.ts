@@ -2,7 +2,7 @@ import './config/load-env-file';
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { HttpException, INestApplicationContext, LoggerService } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 
@@ -55,7 +55,7 @@ Prints {"userId", "tokenId", "token"} as the last line of stdout.`,
       expiry: { type: 'string', default: 'month' },
     },
     async run(values) {
-      const email = required(values, 'email');
+      const email = await validEmail(required(values, 'email'));
       const type = oneOf(values.type, 'type', ['admin', 'owner'] as const);
       const dto = await validTokenRequest({
         note: 'Admin token',
@@ -89,7 +89,7 @@ Prints {"userId", "tokenId", "token"} as the last line of stdout.`,
       note: { type: 'string', default: 'Command-line token' },
     },
     async run(values) {
-      const email = required(values, 'email');
+      const email = await validEmail(required(values, 'email'));
       const allProjects = values['all-projects'] === true;
       if (allProjects && values.projects !== undefined) {
         throw new UsageError('give either --all-projects or --projects, not both');
@@ -167,17 +167,28 @@ function list(value: string | boolean | undefined): string[] | undefined {
 }
 
 /** The same validation as the HTTP API's, through the same DTO. */
-async function validTokenRequest(input: Record<string, unknown>) {
-  // Loaded lazily: the DTO's module graph reaches the entities, whose column types need the env.
-  const { CreateTokenDto } =
-    await import('./modules/personal-access-tokens/dto/token-requests.dto');
-  const dto = plainToInstance(CreateTokenDto, input);
+function validated<T extends object>(schema: new () => T, input: Record<string, unknown>): T {
+  const dto = plainToInstance(schema, input);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     const messages = errors.flatMap((error) => Object.values(error.constraints ?? {}));
     throw new UsageError(messages.join('; '));
   }
   return dto;
+}
+
+async function validTokenRequest(input: Record<string, unknown>) {
+  // Loaded lazily: the DTO's module graph reaches the entities, whose column types need the env.
+  const { CreateTokenDto } =
+    await import('./modules/personal-access-tokens/dto/token-requests.dto');
+  return validated(CreateTokenDto, input);
+}
+
+/** An email the API would accept (as written: the users service stores its canonical form). */
+async function validEmail(email: string): Promise<string> {
+  const { UserEmailDto } = await import('./modules/users/dto/user-requests.dto');
+  validated(UserEmailDto, { email });
+  return email;
 }
 
 async function withContext<T>(work: (context: INestApplicationContext) => Promise<T>): Promise<T> {
@@ -193,6 +204,13 @@ async function withContext<T>(work: (context: INestApplicationContext) => Promis
   } catch (error) {
     if (error instanceof ProvisioningError) {
       throw new RefusedError(error.message);
+    }
+    // What the API would answer with a 4xx: bad input (an unknown project id) is a bad argument,
+    // anything else (a conflict, no such user) is refused.
+    if (error instanceof HttpException && error.getStatus() < 500) {
+      throw error.getStatus() === 400
+        ? new UsageError(error.message)
+        : new RefusedError(error.message);
     }
     throw error;
   } finally {

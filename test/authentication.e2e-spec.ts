@@ -503,7 +503,7 @@ describe('authentication', () => {
       b = await startWith({
         AUTH_FAILURE_LIMIT: String(LIMIT),
         AUTH_FAILURE_BLOCK_SECONDS: String(BLOCK_SECONDS),
-        TRUST_PROXY: 'true',
+        TRUST_PROXY: '1',
       });
       valid = b.owner.token;
     });

@@ -199,6 +199,30 @@ describe('the command-line tool (node dist/cli.js)', () => {
         /^error: --type must be one of admin, owner$/,
       ],
       [
+        'an email without a domain',
+        ['create-admin', '--email', 'not-an-email'],
+        /^error: email must be an email$/,
+      ],
+      [
+        'an email with a space and two @',
+        ['create-admin', '--email', 'a b@@'],
+        /^error: email must be an email$/,
+      ],
+      [
+        'a bad email for create-token',
+        [
+          'create-token',
+          '--email',
+          'a b@@',
+          '--permissions',
+          'owner',
+          '--all-projects',
+          '--expiry',
+          'week',
+        ],
+        /^error: email must be an email$/,
+      ],
+      [
         'a stray argument',
         ['create-admin', '--email', 'ada@example.com', 'now'],
         /^error: unexpected argument "now"$/,
@@ -391,6 +415,27 @@ describe('the command-line tool (node dist/cli.js)', () => {
       expect((listed.body as { id: string }[]).map((t) => t.id).sort()).toEqual(
         [admin.tokenId, token.tokenId].sort(),
       );
+    });
+
+    it('should exit 2, create nothing and print the usage for create-token with an unknown project id', async () => {
+      const unknown = '6f1c1c52-6d3e-4a55-9a3c-0f3d4a1f2b3c';
+      const result = await cli(
+        'create-token',
+        '--email',
+        'ada.admin@example.com',
+        '--permissions',
+        'owner',
+        '--projects',
+        unknown,
+        '--expiry',
+        'week',
+      );
+      expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 2, stdout: '' });
+      const [first, second] = lines(result.stderr);
+      expect(first).toMatch(/^error: .*unknown project.*6f1c1c52-6d3e-4a55-9a3c-0f3d4a1f2b3c/);
+      expect(second.startsWith('usage: npm run -s cli -- create-token ')).toBe(true);
+      const listed = await as(admin.token, '/api/personal-access-tokens');
+      expect((listed.body as { id: string }[]).every((token) => token.id !== unknown)).toBe(true);
     });
 
     it('should exit 3 with one line on stderr for create-token with an email no user has', async () => {

@@ -674,6 +674,42 @@ describe('junk input on every route', () => {
     }
   });
 
+  it('should refuse an unpaired surrogate in any text or field name of a body with 400 and change nothing, on either database', async () => {
+    // JSON escapes, as a client sends them: the parsed strings hold a lone UTF-16 surrogate.
+    const bodies: [string, string, string][] = [
+      ['POST', '/api/projects', '{"name":"Pricing \\ud800","key":"lone-surrogate"}'],
+      ['PUT', '/api/profile', '{"firstName":"x\\udc00"}'],
+      ['PUT', `/api/users/${fixtures.member.userId}`, '{"lastName":"\\ud83d","type":"admin"}'],
+      ['POST', '/api/users/service', '{"email":"bot\\ud800@example.com"}'],
+      [
+        'POST',
+        '/api/personal-access-tokens',
+        '{"note":"x\\ud800","allProjects":true,"expiry":"week","permissions":["owner"]}',
+      ],
+      ['POST', '/api/projects', '{"name":"Named","key":"named-key","\\ud800":1}'],
+    ];
+    for (const [method, path, body] of bodies) {
+      const before = await snapshot();
+      const response = await client.send({
+        method,
+        path,
+        headers: {
+          authorization: `Bearer ${t.owner.token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body || undefined,
+      });
+      expect({ method, path, body, status: response.status }).toEqual({
+        method,
+        path,
+        body,
+        status: 400,
+      });
+      expect(JSON.parse(response.text).message).toMatch(/valid Unicode|UTF-8/);
+      expect(await snapshot()).toEqual(before);
+    }
+  });
+
   it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
     'should answer junk on %s without a 5xx, an echoed secret or a change when refused',
     async (_name, route) => {

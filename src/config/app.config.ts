@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { environment } from './environment';
+import { ConfigValidationError, environment } from './environment';
+import { readTrustProxy, TrustProxy } from './trust-proxy';
 
 export const appConfig = registerAs('app', () => {
   const env = environment();
@@ -13,19 +14,11 @@ export const appConfig = registerAs('app', () => {
 });
 export type AppConfig = ReturnType<typeof appConfig>;
 
-/** Fastify's `trustProxy`: a boolean, a hop count or a list of trusted addresses. */
-export function parseTrustProxy(value: string): boolean | number | string[] {
-  if (value === 'true') {
-    return true;
+/** Fastify's `trustProxy` from a validated TRUST_PROXY. */
+export function parseTrustProxy(value: string): TrustProxy {
+  const read = readTrustProxy(value);
+  if ('problem' in read) {
+    throw new ConfigValidationError(`Invalid configuration: ${read.problem}`);
   }
-  if (value === 'false') {
-    return false;
-  }
-  if (/^\d+$/.test(value)) {
-    return Number(value);
-  }
-  return value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
+  return read.value;
 }

@@ -6,6 +6,7 @@ import {
   EnvironmentVariables,
   validateSettings,
 } from './environment';
+import { parseTrustProxy } from './app.config';
 
 const VARIABLES = [
   'NODE_ENV',
@@ -143,12 +144,42 @@ describe('environment', () => {
     expect(environment({ DATABASE_MIGRATIONS_RUN: value }).DATABASE_MIGRATIONS_RUN).toBe(expected);
   });
 
-  it.each(['true', 'false', '2', '10.0.0.1', '::1,fd00::/8'])(
+  it.each(['false', '0', '1', '2', '10.0.0.1', '::1,fd00::/8', '10.0.0.0/8, 192.168.0.1'])(
     'should accept TRUST_PROXY %p',
     (value) => {
       expect(environment({ TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
     },
   );
+
+  it('should refuse TRUST_PROXY=true in one line saying what to set instead', () => {
+    const { message } = configError({ TRUST_PROXY: 'true' });
+    expect(message).not.toMatch(/[\r\n]/);
+    expect(names(message)).toEqual(['TRUST_PROXY']);
+    expect(message).toContain('number of proxies');
+    expect(message).toContain('addresses/CIDRs');
+  });
+
+  it.each([
+    '11',
+    '10.0.0.0/33',
+    '::1/129',
+    '10.0.0.300',
+    'example.com',
+    'fe80::1%eth0',
+    ',',
+    '1.2.3.4/8/8',
+  ])('should refuse TRUST_PROXY %p, naming it', (value) => {
+    expect(names(configError({ TRUST_PROXY: value }).message)).toEqual(['TRUST_PROXY']);
+  });
+
+  it.each<[string, unknown]>([
+    ['false', false],
+    ['0', false],
+    ['1', 1],
+    ['10.0.0.0/8, ::1', ['10.0.0.0/8', '::1']],
+  ])('should hand Fastify TRUST_PROXY %p as %p', (value, expected) => {
+    expect(parseTrustProxy(value)).toEqual(expected);
+  });
 
   it('should treat empty optional settings as unset', () => {
     const settings = environment({

@@ -12,8 +12,10 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
   ValidationError,
 } from 'class-validator';
+import { readTrustProxy } from './trust-proxy';
 
 /** A bad or missing setting: its message is one line naming the variable and what it expects. */
 export class ConfigValidationError extends Error {
@@ -61,10 +63,17 @@ export class EnvironmentVariables {
   @MinLength(1)
   HOST = '0.0.0.0';
 
-  /** `false`, `true`, a hop count, or a comma-separated list of trusted proxy addresses/CIDRs. */
+  /** `false`, a hop count, or a comma-separated list of trusted proxy addresses/CIDRs. */
   @IsString()
-  @Matches(/^(true|false|\d+|[0-9a-fA-F.:/, ]+)$/, {
-    message: 'TRUST_PROXY must be true, false, a hop count or a comma-separated list of addresses',
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && 'value' in readTrustProxy(value),
+      defaultMessage: (args) => {
+        const read = readTrustProxy(String(args?.value));
+        return 'problem' in read ? read.problem : '';
+      },
+    },
   })
   TRUST_PROXY = 'false';
 

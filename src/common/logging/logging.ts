@@ -3,6 +3,7 @@ import { LoggerService } from '@nestjs/common';
 import { FastifyBaseLogger, FastifyReply, FastifyRequest, LogController } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import { EnvironmentVariables } from '../../config/environment';
+import { redactPath } from '../redaction';
 
 /*
  * Logs go through the pino logger that Fastify creates for the app: one per process, with a child
@@ -38,7 +39,8 @@ export function loggerOptions(settings: EnvironmentVariables): LoggerOptions {
 
 /**
  * Fastify's request log lines: one per request, when it completes, with method, route pattern,
- * path (never the query string, where a client may put anything), status and duration.
+ * path (never the query string, where a client may put anything; a secret in the path redacted),
+ * status and duration.
  */
 export class RequestLogController extends LogController {
   constructor() {
@@ -57,7 +59,7 @@ export class RequestLogController extends LogController {
     const line = {
       method: request.method,
       route: request.routeOptions.url ?? null,
-      path: request.url.split('?')[0],
+      path: redactPath(request.url.split('?')[0]),
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
     };
@@ -72,7 +74,7 @@ export class RequestLogController extends LogController {
 
   override routeNotFound(request: FastifyRequest): void {
     request.log.info(
-      { method: request.method, path: request.url.split('?')[0] },
+      { method: request.method, path: redactPath(request.url.split('?')[0]) },
       'route not found',
     );
   }

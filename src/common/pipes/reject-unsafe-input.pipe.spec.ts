@@ -34,6 +34,28 @@ describe('RejectUnsafeInputPipe', () => {
     expect(refusal('\u0000')).toBe('body must not contain NUL characters');
   });
 
+  it('should refuse an unpaired surrogate in any string, naming the field', () => {
+    expect(refusal({ note: 'x\ud800' })).toBe(
+      'note must be valid Unicode text (it holds an unpaired surrogate)',
+    );
+    expect(refusal({ firstName: '\udc00x' })).toMatch(/^firstName must be valid Unicode/);
+    expect(refusal({ projects: ['ok', 'a\udbffb'] })).toMatch(/^projects\[1\] must be valid/);
+    expect(refusal({ search: '\ud83d' }, { type: 'query' })).toMatch(/^search must be valid/);
+  });
+
+  it('should refuse a field name with an unpaired surrogate or NUL', () => {
+    expect(refusal({ 'x\ud800': 1 })).toBe(
+      'A field name must be valid Unicode text (it holds an unpaired surrogate)',
+    );
+    expect(refusal({ nested: { 'a\u0000': 1 } })).toBe(
+      'A field name must not contain NUL characters',
+    );
+  });
+
+  it('should accept text with paired surrogates (emoji) and other scripts', () => {
+    expect(refusal({ note: 'Déploiement 🚀 データ', firstName: 'Zoë' })).toBeNull();
+  });
+
   it(`should refuse nesting deeper than ${MAX_INPUT_DEPTH} levels without overflowing the stack`, () => {
     const deep = JSON.parse(`{"note":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) as unknown;
     expect(refusal(deep)).toBe(`note${'[0]'.repeat(MAX_INPUT_DEPTH - 1)} is nested too deeply`);

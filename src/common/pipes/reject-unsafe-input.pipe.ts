@@ -5,9 +5,12 @@ export const MAX_INPUT_DEPTH = 32;
 
 /**
  * Runs before the ValidationPipe on every body, query and path parameter, and refuses with 400
- * two kinds of input that no field accepts but that would otherwise end in a 500:
+ * kinds of input that no field accepts but that would otherwise end in a 500 or a lost write:
  *  - a NUL character in any string: PostgreSQL can neither store nor compare one, so the query
  *    fails (SQLite would store it: refusing it on both keeps the databases alike);
+ *  - an unpaired UTF-16 surrogate (`"\ud800"` in JSON) in any string or field name: it has no
+ *    UTF-8 form, so PostgreSQL refuses it in text and in jsonb (the audit entry's details), and
+ *    SQLite would store a replacement character instead of what was sent;
  *  - nesting deeper than MAX_INPUT_DEPTH: class-transformer recurses through it and overflows
  *    the stack.
  * The message names the field, never its value.
@@ -26,9 +29,22 @@ export class RejectUnsafeInputPipe implements PipeTransform<unknown, unknown> {
   }
 }
 
+/** A surrogate standing alone: in a `u` expression a valid pair is one code point, not two. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function textProblem(text: string, field: string): string | null {
+  if (text.includes('\u0000')) {
+    return `${field} must not contain NUL characters`;
+  }
+  if (LONE_SURROGATE.test(text)) {
+    return `${field} must be valid Unicode text (it holds an unpaired surrogate)`;
+  }
+  return null;
+}
+
 function findProblem(value: unknown, field: string, root: string, depth: number): string | null {
   if (typeof value === 'string') {
-    return value.includes('\u0000') ? `${field || root} must not contain NUL characters` : null;
+    return textProblem(value, field || root);
   }
   if (value === null || typeof value !== 'object') {
     return null;
@@ -40,7 +56,9 @@ function findProblem(value: unknown, field: string, root: string, depth: number)
     ? value.map((item, index) => [`${field}[${index}]`, item])
     : Object.entries(value).map(([key, item]) => [field ? `${field}.${key}` : key, item]);
   for (const [path, item] of entries) {
-    const problem = findProblem(item, path, root, depth + 1);
+    const problem =
+      (Array.isArray(value) ? null : textProblem(path, 'A field name')) ??
+      findProblem(item, path, root, depth + 1);
     if (problem) {
       return problem;
     }

@@ -8,6 +8,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
 } from '@nestjs/swagger';
+import { AnswersWithSecret } from '../../common/http/no-store.decorator';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
@@ -59,6 +60,7 @@ export class PersonalAccessTokensController {
    * permissions, projects or lifetime than the token used to create it.
    */
   @Post()
+  @AnswersWithSecret()
   @ApiCreatedResponse({
     description: 'The new token, with its secret in `token`',
     type: CreatedTokenResponseDto,
@@ -152,6 +154,7 @@ export class PersonalAccessTokensController {
    * @remarks A new secret and expiry for the same token id; the old secret stops working at once.
    */
   @Post(':patId/regenerate')
+  @AnswersWithSecret()
   @HttpCode(200)
   @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({

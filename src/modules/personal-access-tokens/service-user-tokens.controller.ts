@@ -7,6 +7,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
 } from '@nestjs/swagger';
+import { AnswersWithSecret } from '../../common/http/no-store.decorator';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
@@ -66,6 +67,7 @@ export class ServiceUserTokensController {
    */
   @ServiceUserParam('to create the token for')
   @Post()
+  @AnswersWithSecret()
   @ApiCreatedResponse({
     description: 'The new token, with its secret in `token`',
     type: CreatedTokenResponseDto,
@@ -127,6 +129,7 @@ export class ServiceUserTokensController {
    */
   @ServiceUserParam('whose token to regenerate')
   @Post(':patId/regenerate')
+  @AnswersWithSecret()
   @HttpCode(200)
   @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({

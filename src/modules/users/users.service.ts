@@ -13,6 +13,7 @@ import { Page, toPage } from '../../common/dto/pagination.dto';
 import { isUniqueViolation } from '../../database/database-errors';
 import { likePattern } from '../../database/like-pattern';
 import { SERVICE_USER_TYPES, UserType } from '../../common/users/user-types';
+import { canonicalEmail } from './email';
 import { User } from './entities/user.entity';
 import {
   CreateServiceUserDto,
@@ -88,7 +89,7 @@ export class UsersService {
   }
 
   findByEmail(organisationId: string, email: string): Promise<User | null> {
-    return this.users.findOneBy({ organisationId, email: email.trim().toLowerCase() });
+    return this.users.findOneBy({ organisationId, email: canonicalEmail(email) });
   }
 
   /** True when the organisation has an active owner or admin (the first-start check). */
@@ -106,7 +107,7 @@ export class UsersService {
   async create(input: NewUser, actor: EventActor, tx?: EventTransaction): Promise<User> {
     const user = this.users.create({
       organisationId: input.organisationId,
-      email: input.email.trim().toLowerCase(),
+      email: canonicalEmail(input.email),
       type: input.type,
       status: 'active',
       isService: input.isService,

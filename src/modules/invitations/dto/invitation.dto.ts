@@ -5,15 +5,16 @@ import { CreateTokenDto } from '../../personal-access-tokens/dto/token-requests.
 import { CreatedTokenResponseDto } from '../../personal-access-tokens/dto/token-response.dto';
 import { UpdateUserDto } from '../../users/dto/user-requests.dto';
 import { UserResponseDto } from '../../users/dto/user-response.dto';
+import { canonicalEmail } from '../../users/email';
 import { INVITED_USER_TYPES, InvitedUserType } from '../invitation-code';
 
-const lowerCaseTrim = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
+const toCanonicalEmail = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? canonicalEmail(value) : value;
 
 export class InviteUserDto extends PickType(UpdateUserDto, ['firstName', 'lastName'] as const) {
   /** Email address of the person, unique in the organisation */
   @ApiProperty({ example: 'ada@example.com' })
-  @Transform(lowerCaseTrim)
+  @Transform(toCanonicalEmail)
   @IsEmail({ require_tld: false })
   @MaxLength(254)
   email: string;

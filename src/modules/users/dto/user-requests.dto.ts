@@ -1,6 +1,7 @@
 import { ApiProperty, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { canonicalEmail } from '../email';
 import { IsOmittable } from '../../../common/validation/optional';
 import { PaginationQueryDto } from '../../../common/dto/pagination.dto';
 import {
@@ -14,17 +15,20 @@ import {
 } from '../../../common/users/user-types';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lowerCaseTrim = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
+const toCanonicalEmail = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? canonicalEmail(value) : value;
 
-export class CreateServiceUserDto {
-  /** Email address of the service user, unique in the organisation */
+/** An email as every way in (the API, the command-line tool) accepts it. */
+export class UserEmailDto {
+  /** Email address of the user, unique in the organisation */
   @ApiProperty({ format: 'email', example: 'ci-bot@example.com' })
-  @Transform(lowerCaseTrim)
+  @Transform(toCanonicalEmail)
   @IsEmail({ require_tld: false })
   @MaxLength(254)
   email: string;
+}
 
+export class CreateServiceUserDto extends UserEmailDto {
   /** `admin` or `member`; `member` when left out */
   @ApiProperty({
     enum: SERVICE_USER_TYPES,

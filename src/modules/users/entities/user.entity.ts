@@ -13,7 +13,7 @@ export class User extends BaseEntity {
   @Column({ type: 'uuid' })
   organisationId: string;
 
-  /** Stored lower-cased: addresses compare case-insensitively. */
+  /** Stored in its canonical form (canonicalEmail): NFC and case-folded. */
   @Column({ type: 'varchar', length: 254 })
   email: string;
 
