@@ -259,17 +259,20 @@ export class UsersService {
     const staysActiveOwner =
       (dto.type ?? user.type) === 'owner' && (dto.status ?? user.status) === 'active';
     const leavesOwners = user.type === 'owner' && user.status === 'active' && !staysActiveOwner;
-    return this.applyChanges(user, dto, actor, leavesOwners);
+    return this.write(user, dto, actor, { changesRole, leavesOwners });
   }
 
-  updateProfile(
+  /** The caller's own names: never their type or status, whatever they read at the start. */
+  async updateProfile(
     user: { id: string; organisationId: string },
     dto: UpdateProfileDto,
     actor: EventActor,
-  ) {
-    return this.findInOrganisation(user.organisationId, user.id).then((current) =>
-      this.applyChanges(current, { firstName: dto.firstName, lastName: dto.lastName }, actor),
-    );
+  ): Promise<User> {
+    const current = await this.findInOrganisation(user.organisationId, user.id);
+    return this.write(current, { firstName: dto.firstName, lastName: dto.lastName }, actor, {
+      changesRole: false,
+      leavesOwners: false,
+    });
   }
 
   private assertMayChangeRole(actor: UserActor, user: User, dto: UpdateUserDto): void {
@@ -294,12 +297,6 @@ export class UsersService {
   }
 
   /**
-   * Saves an active owner who stops being one, only if another active owner remains. The check is
-   * part of the UPDATE itself: checked before the write, two owners demoting each other at the
-   * same time would both pass it and leave none. On PostgreSQL the organisation's active owners
-   * are locked first, so that the second of two such writes waits for the first and sees it.
-   */
-  /**
    * On PostgreSQL, locks the organisation's active owners until the transaction ends, so that a
    * second change that could leave no owner waits for the first and sees it. (SQLite runs one
    * transaction at a time.)
@@ -319,61 +316,72 @@ export class UsersService {
       .getMany();
   }
 
-  private async saveKeepingAnotherOwner(manager: EntityManager, user: User): Promise<User> {
-    const updatedAt = new Date();
-    const write = async (): Promise<boolean> => {
-      await this.lockActiveOwners(manager, user.organisationId);
-      const result = await manager
-        .createQueryBuilder()
-        .update(User)
-        .set({
-          firstName: user.firstName,
-          lastName: user.lastName,
-          status: user.status,
-          type: user.type,
-          updatedAt,
-        })
-        .where('id = :id', { id: user.id })
-        .andWhere(
-          "EXISTS (SELECT 1 FROM users other WHERE other.organisation_id = :organisationId AND other.type = 'owner' AND other.status = 'active' AND other.id != :id)",
-          { organisationId: user.organisationId },
-        )
-        .execute();
-      return result.affected === 1;
-    };
-    if (!(await write())) {
-      throw new ConflictException('The organisation must keep at least one active owner');
-    }
-    user.updatedAt = updatedAt;
-    return user;
-  }
-
-  private async applyChanges(
+  /**
+   * Writes only the columns the request changes, so that two requests changing different fields
+   * of one user (an admin disabling them while they rename themselves) both stand. A change of
+   * type or status is also conditional on the type and status it was decided on: when another
+   * request changed them in between, it answers 409 instead of undoing that change.
+   *
+   * An active owner who stops being one is written only if another active owner remains, checked
+   * in the UPDATE itself: checked before it, two owners demoting each other at the same time would
+   * both pass and leave none. On PostgreSQL the organisation's active owners are locked first, so
+   * that the second of two such writes waits for the first and sees it.
+   */
+  private async write(
     user: User,
     dto: UpdateUserDto,
     actor: EventActor,
-    leavesOwners = false,
+    options: { changesRole: boolean; leavesOwners: boolean },
   ): Promise<User> {
     const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const set: Partial<Pick<User, 'firstName' | 'lastName' | 'status' | 'type' | 'updatedAt'>> = {};
     for (const field of ['firstName', 'lastName', 'status', 'type'] as const) {
       const next = dto[field];
       if (next !== undefined && next !== user[field]) {
         changes[field] = { from: user[field], to: next };
+        Object.assign(set, { [field]: next });
       }
     }
     if (Object.keys(changes).length === 0) {
       return user;
     }
-    const updated = this.users.merge(user, {
-      firstName: dto.firstName !== undefined ? dto.firstName : user.firstName,
-      lastName: dto.lastName !== undefined ? dto.lastName : user.lastName,
-      status: dto.status ?? user.status,
-      type: dto.type ?? user.type,
-    });
+    set.updatedAt = new Date();
     return this.publisher.transaction(async (tx) => {
-      const saved = leavesOwners
-        ? await this.saveKeepingAnotherOwner(tx.manager, updated)
-        : await tx.manager.save(updated);
+      if (options.leavesOwners) {
+        await this.lockActiveOwners(tx.manager, user.organisationId);
+      }
+      const update = tx.manager
+        .createQueryBuilder()
+        .update(User)
+        .set(set)
+        .where('id = :id', { id: user.id });
+      if (options.changesRole) {
+        update.andWhere('type = :readType AND status = :readStatus', {
+          readType: user.type,
+          readStatus: user.status,
+        });
+      }
+      if (options.leavesOwners) {
+        update.andWhere(
+          "EXISTS (SELECT 1 FROM users other WHERE other.organisation_id = :organisationId AND other.type = 'owner' AND other.status = 'active' AND other.id != :id)",
+          { organisationId: user.organisationId },
+        );
+      }
+      const result = await update.execute();
+      const current = await tx.manager.findOneBy(User, {
+        id: user.id,
+        organisationId: user.organisationId,
+      });
+      if (!current) {
+        throw new NotFoundException('User not found');
+      }
+      if (result.affected !== 1) {
+        throw current.type !== user.type || current.status !== user.status
+          ? new ConflictException(
+              "The user's type or status was changed by another request meanwhile: read the user again, then decide",
+            )
+          : new ConflictException('The organisation must keep at least one active owner');
+      }
       tx.publish({
         name: DomainEvents.UserUpdated,
         organisationId: user.organisationId,
@@ -382,7 +390,7 @@ export class UsersService {
         targetId: user.id,
         details: { changes },
       });
-      return saved;
+      return current;
     });
   }
 }
