@@ -16,6 +16,7 @@ import {
 } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { AnswersWithSecret } from '../../common/http/no-store.decorator';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import { FixedWindowLimiter } from '../../common/rate-limit/fixed-window-limiter';
@@ -101,6 +102,7 @@ export class InvitationsController {
    */
   @Post('accept')
   @Public()
+  @AnswersWithSecret()
   @ApiCreatedResponse({
     description: 'The person, now active, and their first token with its secret',
     type: AcceptedInvitationResponseDto,
