@@ -148,14 +148,20 @@ async function main() {
   });
 
   try {
-    for (let attempt = 0; attempt < 300 && (await call(port, '127.0.0.1', admin)) !== 200; attempt++) {
+    for (
+      let attempt = 0;
+      attempt < 300 && (await call(port, '127.0.0.1', admin)) !== 200;
+      attempt++
+    ) {
       if (exit !== null) throw new Error(`the server exited: ${JSON.stringify(exit)}\n${stderr}`);
       await sleep(100);
     }
     // A short warm-up, so that "before" is the serving process, not the freshly started one.
     for (let i = 0; i < 200; i++) await call(port, '127.0.0.1', admin);
     const before = rssMb(server.pid);
-    log(`server pid ${server.pid}, RSS ${before} MB before; ${ADDRESSES} addresses × ${PER_ADDRESS}`);
+    log(
+      `server pid ${server.pid}, RSS ${before} MB before; ${ADDRESSES} addresses × ${PER_ADDRESS}`,
+    );
 
     const statuses = {};
     let sent = 0;
@@ -199,7 +205,11 @@ async function main() {
       : null;
     const result = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) },
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+      },
       node: process.version,
       nodeOptions: options['node-options'],
       addresses: addressesUsed,
