@@ -17,6 +17,7 @@ import { PersonalAccessTokensModule } from './modules/personal-access-tokens/per
 import { ProjectsModule } from './modules/projects/projects.module';
 import { ProvisioningModule } from './modules/provisioning/provisioning.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -39,6 +40,7 @@ import { UsersModule } from './modules/users/users.module';
     ProvisioningModule,
     AuditLogModule,
     InvitationsModule,
+    WebhooksModule,
   ],
 })
 export class AppModule {}

@@ -4,7 +4,7 @@ import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Permission } from '../src/modules/auth';
 import { ProvisioningService } from '../src/modules/provisioning/provisioning.service';
-import { unique, uniqueEmail, UNKNOWN_SECRET } from './support/spec-helpers';
+import { query, unique, uniqueEmail, UNKNOWN_SECRET } from './support/spec-helpers';
 import { expectStatus } from './support/http';
 import { TestApp } from './support/test-app';
 
@@ -70,6 +70,13 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/projects/{projectId}':                                     [401, 401, 200, 200, 200, 200, 401, 403],
   'DELETE /api/projects/{projectId}':                                  [401, 401, 200, 403, 200, 200, 401, 403],
   'GET /api/audit-log':                                                [401, 401, 403, 403, 403, 200, 401, 403],
+  'GET /api/webhooks':                                                 [401, 401, 403, 403, 403, 200, 401, 403],
+  'POST /api/webhooks':                                                [401, 401, 403, 403, 403, 201, 401, 403],
+  'GET /api/webhooks/{webhookId}':                                     [401, 401, 403, 403, 403, 200, 401, 403],
+  'PUT /api/webhooks/{webhookId}':                                     [401, 401, 403, 403, 403, 200, 401, 403],
+  'DELETE /api/webhooks/{webhookId}':                                  [401, 401, 403, 403, 403, 200, 401, 403],
+  'GET /api/webhooks/{webhookId}/deliveries':                          [401, 401, 403, 403, 403, 200, 401, 403],
+  'POST /api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver':  [401, 401, 403, 403, 403, 202, 401, 403],
 };
 
 interface Caller {
@@ -98,6 +105,27 @@ async function serviceUserToken(t: TestApp): Promise<Record<string, string>> {
   const bot = await t.createServiceUser(uniqueEmail('matrix-bot'));
   const issued = await t.createServiceUserToken(bot.id, { expiry: 'week' });
   return { userId: bot.id, patId: issued.tokenId };
+}
+
+/**
+ * A fresh webhook with one failed delivery (of its own `webhook.created`), the organisation's
+ * other webhooks removed first so that the cells stay under the limit of 20.
+ */
+async function webhookWithDelivery(t: TestApp): Promise<Record<string, string>> {
+  await query(t, 'DELETE FROM webhook_endpoints');
+  const created = await t
+    .as(t.owner.token)
+    .post('/api/webhooks')
+    .send({ url: 'https://hooks.example.invalid/', events: ['webhook.created'] });
+  expectStatus(created, 201);
+  const webhookId = created.body.id as string;
+  const [delivery] = await query<{ id: string }>(
+    t,
+    'SELECT id FROM webhook_deliveries WHERE endpoint_id = ?',
+    [webhookId],
+  );
+  await query(t, "UPDATE webhook_deliveries SET state = 'failed' WHERE id = ?", [delivery.id]);
+  return { webhookId, deliveryId: delivery.id };
 }
 
 const NEW_TOKEN = {
@@ -176,6 +204,23 @@ const RECIPES: Record<string, Recipe> = {
   }),
   'DELETE /api/projects/{projectId}': ({ project }) => ({ params: { projectId: project } }),
   'GET /api/audit-log': () => ({}),
+  'GET /api/webhooks': () => ({}),
+  'POST /api/webhooks': async ({ t }) => {
+    await query(t, 'DELETE FROM webhook_endpoints');
+    return { body: { url: 'https://hooks.example.invalid/', events: ['*'] } };
+  },
+  'GET /api/webhooks/{webhookId}': async ({ t }) => ({ params: await webhookWithDelivery(t) }),
+  'PUT /api/webhooks/{webhookId}': async ({ t }) => ({
+    params: await webhookWithDelivery(t),
+    body: { description: 'renamed' },
+  }),
+  'DELETE /api/webhooks/{webhookId}': async ({ t }) => ({ params: await webhookWithDelivery(t) }),
+  'GET /api/webhooks/{webhookId}/deliveries': async ({ t }) => ({
+    params: await webhookWithDelivery(t),
+  }),
+  'POST /api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': async ({ t }) => ({
+    params: await webhookWithDelivery(t),
+  }),
 };
 
 /**

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -28,6 +28,11 @@ export class SecretHasher {
 
   hash(secret: string): string {
     return createHmac('sha256', this.pepper).update(secret, 'utf8').digest('hex');
+  }
+
+  /** A 32-byte key for another use, derived from the pepper (HKDF-SHA256): no second secret to keep. */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.pepper, Buffer.alloc(0), purpose, 32));
   }
 
   private embeddedPepper(database: DatabaseConfig): Buffer {

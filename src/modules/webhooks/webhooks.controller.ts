@@ -1,0 +1,183 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { EventActor } from '../../common/events/domain-event';
+import { ApiTag } from '../../common/openapi/api-tag.decorator';
+import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
+import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
+import { AdminOnly } from '../auth/decorators/access.decorators';
+import { CurrentActor, CurrentUser } from '../auth/decorators/current-principal.decorator';
+import { AuthenticatedUser } from '../auth/principal';
+import {
+  CreatedWebhookResponseDto,
+  CreateWebhookDto,
+  ListDeliveriesQueryDto,
+  UpdateWebhookDto,
+  WebhookDeliveryDto,
+  WebhookDeliveryPageDto,
+  WebhookResponseDto,
+} from './dto/webhook.dto';
+import { toWebhookResponse } from './webhook.mapper';
+import { WebhooksService } from './webhooks.service';
+
+const INVALID = { description: 'Invalid input; the message names the field', type: ErrorResponseDto };
+const NOT_FOUND = { description: 'No such webhook in the organisation', type: ErrorResponseDto };
+const WEBHOOK_ID = 'Webhook ID';
+
+@ApiTag(
+  'Webhooks',
+  'Signed notifications (Standard Webhooks) of every audited change and of expiring tokens (admin only)',
+)
+@AdminOnly()
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  /**
+   * List webhooks
+   *
+   * @remarks Every webhook of the organisation, oldest first. Secrets are never answered.
+   */
+  @Get()
+  @ApiOkResponse({ description: "The organisation's webhooks", type: [WebhookResponseDto] })
+  async listWebhooks(@CurrentUser() caller: AuthenticatedUser): Promise<WebhookResponseDto[]> {
+    return (await this.webhooks.list(caller.organisationId)).map(toWebhookResponse);
+  }
+
+  /**
+   * Create a webhook
+   *
+   * @remarks Events named in `events` (or every event, with `["*"]`) are POSTed to `url`, signed
+   * as the Standard Webhooks specification says. The answer carries the signing secret in
+   * `secret`, this once.
+   */
+  @Post()
+  @ApiCreatedResponse({
+    description: 'The new webhook, with its signing secret in `secret`',
+    type: CreatedWebhookResponseDto,
+  })
+  @ApiBadRequestResponse(INVALID)
+  @ApiConflictResponse({
+    description: 'The organisation already has the most webhooks allowed (20)',
+    type: ErrorResponseDto,
+  })
+  async createWebhook(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Body() dto: CreateWebhookDto,
+  ): Promise<CreatedWebhookResponseDto> {
+    const { endpoint, secret } = await this.webhooks.create(caller.organisationId, dto, actor);
+    return { ...toWebhookResponse(endpoint), secret };
+  }
+
+  /**
+   * Get a webhook
+   *
+   * @remarks One webhook of the organisation; never its secret.
+   */
+  @Get(':webhookId')
+  @ApiUuidParam('webhookId', WEBHOOK_ID)
+  @ApiOkResponse({ description: 'The webhook', type: WebhookResponseDto })
+  @ApiBadRequestResponse(INVALID)
+  @ApiNotFoundResponse(NOT_FOUND)
+  async getWebhook(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('webhookId', ParseUuidPipe) webhookId: string,
+  ): Promise<WebhookResponseDto> {
+    return toWebhookResponse(await this.webhooks.get(caller.organisationId, webhookId));
+  }
+
+  /**
+   * Update a webhook
+   *
+   * @remarks Change its URL, events or description, or enable it again (`enabled: true`) after
+   * it answered 410 Gone. Fields left out keep their value. The secret does not change.
+   */
+  @Put(':webhookId')
+  @ApiUuidParam('webhookId', WEBHOOK_ID)
+  @ApiOkResponse({ description: 'The updated webhook', type: WebhookResponseDto })
+  @ApiBadRequestResponse(INVALID)
+  @ApiNotFoundResponse(NOT_FOUND)
+  async updateWebhook(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Param('webhookId', ParseUuidPipe) webhookId: string,
+    @Body() dto: UpdateWebhookDto,
+  ): Promise<WebhookResponseDto> {
+    return toWebhookResponse(
+      await this.webhooks.update(caller.organisationId, webhookId, dto, actor),
+    );
+  }
+
+  /**
+   * Delete a webhook
+   *
+   * @remarks Answers the deleted webhook; its pending deliveries are dropped.
+   */
+  @Delete(':webhookId')
+  @ApiUuidParam('webhookId', WEBHOOK_ID)
+  @ApiOkResponse({ description: 'The deleted webhook', type: WebhookResponseDto })
+  @ApiBadRequestResponse(INVALID)
+  @ApiNotFoundResponse(NOT_FOUND)
+  async deleteWebhook(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Param('webhookId', ParseUuidPipe) webhookId: string,
+  ): Promise<WebhookResponseDto> {
+    return toWebhookResponse(await this.webhooks.delete(caller.organisationId, webhookId, actor));
+  }
+
+  /**
+   * List a webhook's deliveries
+   *
+   * @remarks Newest first, each with its attempts: when, the status answered, how long it took
+   * and the first 1 KiB of the answer. Kept 30 days after they finish.
+   */
+  @Get(':webhookId/deliveries')
+  @ApiUuidParam('webhookId', WEBHOOK_ID)
+  @ApiOkResponse({ description: 'A page of deliveries, newest first', type: WebhookDeliveryPageDto })
+  @ApiBadRequestResponse(INVALID)
+  @ApiNotFoundResponse(NOT_FOUND)
+  listWebhookDeliveries(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('webhookId', ParseUuidPipe) webhookId: string,
+    @Query() query: ListDeliveriesQueryDto,
+  ): Promise<WebhookDeliveryPageDto> {
+    return this.webhooks.listDeliveries(caller.organisationId, webhookId, query);
+  }
+
+  /**
+   * Redeliver an event
+   *
+   * @remarks Queues a delivered or failed delivery's event again, after what the webhook already
+   * has queued, with the same `webhook-id`. Answers the new delivery.
+   */
+  @Post(':webhookId/deliveries/:deliveryId/redeliver')
+  @HttpCode(202)
+  @ApiUuidParam('webhookId', WEBHOOK_ID)
+  @ApiUuidParam('deliveryId', 'Delivery ID')
+  @ApiAcceptedResponse({ description: 'The new delivery, queued', type: WebhookDeliveryDto })
+  @ApiBadRequestResponse(INVALID)
+  @ApiNotFoundResponse({
+    description: 'No such webhook in the organisation, or no such delivery of it',
+    type: ErrorResponseDto,
+  })
+  @ApiConflictResponse({
+    description: 'The delivery is still pending, or the webhook is disabled',
+    type: ErrorResponseDto,
+  })
+  redeliverWebhookDelivery(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('webhookId', ParseUuidPipe) webhookId: string,
+    @Param('deliveryId', ParseUuidPipe) deliveryId: string,
+  ): Promise<WebhookDeliveryDto> {
+    return this.webhooks.redeliver(caller.organisationId, webhookId, deliveryId);
+  }
+}
