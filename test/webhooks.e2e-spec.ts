@@ -24,7 +24,12 @@ interface Delivery {
   eventId: string;
   type: string;
   state: string;
-  attempts: { statusCode: number | null; durationMs: number; excerpt: string | null; error: string | null }[];
+  attempts: {
+    statusCode: number | null;
+    durationMs: number;
+    excerpt: string | null;
+    error: string | null;
+  }[];
 }
 
 const ROOT = join(__dirname, '..');
@@ -178,7 +183,13 @@ describe('Webhooks', () => {
       const delivery = listed.find((entry) => entry.eventId === created.id);
       expect(delivery).toMatchObject({ type: 'token.created', state: 'delivered' });
       expect(delivery?.attempts).toEqual([
-        { at: expect.any(String), statusCode: 204, durationMs: expect.any(Number), excerpt: '', error: null },
+        {
+          at: expect.any(String),
+          statusCode: 204,
+          durationMs: expect.any(Number),
+          excerpt: '',
+          error: null,
+        },
       ]);
       await unsubscribe(webhookId);
     });
@@ -257,7 +268,7 @@ describe('Webhooks', () => {
       const gone = await t.createServiceUserToken(bot.id);
       await receiver.waitFor(ofType('token.created', gone.tokenId));
       const disabled = await eventually(
-        async () => (await admin().get(`/api/webhooks/${webhookId}`)).body,
+        async () => (await admin().get(`/api/webhooks/${webhookId}`)).body as { enabled: boolean },
         (body: { enabled: boolean }) => !body.enabled,
       );
       expect(disabled).toMatchObject({
@@ -397,7 +408,9 @@ describe('Webhooks', () => {
           'http://localhost/',
         ]) {
           expectBadRequestNaming(
-            await admin().post('/api/webhooks').send({ url, events: ['*'] }),
+            await admin()
+              .post('/api/webhooks')
+              .send({ url, events: ['*'] }),
             'url',
           );
         }

@@ -35,10 +35,12 @@ export interface EventActor {
 export const SYSTEM_ACTOR: EventActor = Object.freeze({ userId: null, tokenId: null, ip: null });
 
 export interface DomainEvent {
-  name: DomainEventName;
+  /** One of DomainEvents, or a name a module declares beside its code (`webhook.created`). */
+  name: string;
   organisationId: string;
   actor: EventActor;
-  targetType: 'token' | 'user' | 'project';
+  /** `token`, `user`, `project`, or a module's own kind of target. */
+  targetType: string;
   targetId: string;
   /** A small JSON object of what changed. Never a secret or a secret's hash. */
   details: Record<string, unknown>;

@@ -120,9 +120,13 @@ async function checkedAddress(
     : await Promise.race([
         lookup(host, { all: true, verbatim: true }),
         new Promise<never>((_resolve, reject) =>
-          deadline.addEventListener('abort', () => reject(new Error(`cannot resolve ${host} in time`)), {
-            once: true,
-          }),
+          deadline.addEventListener(
+            'abort',
+            () => reject(new Error(`cannot resolve ${host} in time`)),
+            {
+              once: true,
+            },
+          ),
         ),
       ]);
   if (addresses.length === 0) {

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -146,7 +152,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
         endpoint.url,
         { ...signedHeaders(secret, message.id, message.body, at) },
         message.body,
-        { timeoutMs: this.config.timeoutMs, allowPrivateNetworks: this.config.allowPrivateNetworks },
+        {
+          timeoutMs: this.config.timeoutMs,
+          allowPrivateNetworks: this.config.allowPrivateNetworks,
+        },
       );
     }
     await this.publisher.transaction(({ manager }) =>

@@ -20,7 +20,12 @@ describe('webhook signatures', () => {
     // The example of the specification's README: secret, id, timestamp and body give this signature.
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     const body = '{"test": 2432232314}';
-    const headers = signedHeaders(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', body, new Date(1614265330 * 1000));
+    const headers = signedHeaders(
+      secret,
+      'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      body,
+      new Date(1614265330 * 1000),
+    );
     expect(headers['webhook-signature']).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
   });
 

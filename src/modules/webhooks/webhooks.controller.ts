@@ -27,7 +27,10 @@ import {
 import { toWebhookResponse } from './webhook.mapper';
 import { WebhooksService } from './webhooks.service';
 
-const INVALID = { description: 'Invalid input; the message names the field', type: ErrorResponseDto };
+const INVALID = {
+  description: 'Invalid input; the message names the field',
+  type: ErrorResponseDto,
+};
 const NOT_FOUND = { description: 'No such webhook in the organisation', type: ErrorResponseDto };
 const WEBHOOK_ID = 'Webhook ID';
 
@@ -142,7 +145,10 @@ export class WebhooksController {
    */
   @Get(':webhookId/deliveries')
   @ApiUuidParam('webhookId', WEBHOOK_ID)
-  @ApiOkResponse({ description: 'A page of deliveries, newest first', type: WebhookDeliveryPageDto })
+  @ApiOkResponse({
+    description: 'A page of deliveries, newest first',
+    type: WebhookDeliveryPageDto,
+  })
   @ApiBadRequestResponse(INVALID)
   @ApiNotFoundResponse(NOT_FOUND)
   listWebhookDeliveries(

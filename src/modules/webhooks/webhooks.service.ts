@@ -202,7 +202,11 @@ export class WebhooksService {
     }
     const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
     const literal = isIP(host) !== 0;
-    if ((literal && !isPublicAddress(host)) || host === 'localhost' || host.endsWith('.localhost')) {
+    if (
+      (literal && !isPublicAddress(host)) ||
+      host === 'localhost' ||
+      host.endsWith('.localhost')
+    ) {
       throw new BadRequestException(
         'url points at a private, loopback or link-local address (see WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
       );
