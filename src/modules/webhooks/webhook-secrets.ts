@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SecretHasher } from '../personal-access-tokens/secret-hasher.service';
+import { SecretHasher } from '../auth';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import { SecretBox } from './secret-box';
 

@@ -12,9 +12,7 @@ import { EventActor } from '../../common/events/domain-event';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
-import { AdminOnly } from '../auth/decorators/access.decorators';
-import { CurrentActor, CurrentUser } from '../auth/decorators/current-principal.decorator';
-import { AuthenticatedUser } from '../auth/principal';
+import { AdminOnly, AuthenticatedUser, CurrentActor, CurrentUser } from '../auth';
 import {
   CreatedWebhookResponseDto,
   CreateWebhookDto,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module';
+import { SecretHashingModule } from '../auth';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import { WebhookMessage } from './entities/webhook-message.entity';
@@ -20,7 +20,7 @@ import { WebhooksService } from './webhooks.service';
   imports: [
     TypeOrmModule.forFeature([WebhookEndpoint, WebhookMessage, WebhookDelivery]),
     ConfigModule.forFeature(webhooksConfig),
-    PersonalAccessTokensModule,
+    SecretHashingModule,
   ],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookOutbox, WebhookDispatcher, WebhookSecrets],
