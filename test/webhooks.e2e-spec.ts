@@ -353,6 +353,8 @@ describe('Webhooks', () => {
           WEBHOOK_DISPATCH_INTERVAL_MS: '50',
         }),
         ROOT,
+        // The machine may be busy: starting a second server can take a while.
+        90_000,
       );
       try {
         const { receiver, webhookId } = await subscribe(['token.created']);
@@ -371,7 +373,7 @@ describe('Webhooks', () => {
       } finally {
         await second.stop();
       }
-    }, 90_000);
+    }, 180_000);
   });
 
   describe('outbound safety', () => {
