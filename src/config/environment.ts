@@ -144,10 +144,10 @@ export class EnvironmentVariables {
   TOKEN_LAST_USED_INTERVAL_SECONDS = 60;
 
   @Transform(toInt)
-  @IsInt({ message: 'AUTH_CACHE_TTL_MS must be an integer between 0 (off) and 1000' })
-  @Min(0, { message: 'AUTH_CACHE_TTL_MS must be an integer between 0 (off) and 1000' })
-  @Max(1000, { message: 'AUTH_CACHE_TTL_MS must be an integer between 0 (off) and 1000' })
-  AUTH_CACHE_TTL_MS = 1000;
+  @IsInt({ message: 'AUTH_CACHE_TTL_MS must be an integer between 0 (off) and 300000' })
+  @Min(0, { message: 'AUTH_CACHE_TTL_MS must be an integer between 0 (off) and 300000' })
+  @Max(300_000, { message: 'AUTH_CACHE_TTL_MS must be an integer between 0 (off) and 300000' })
+  AUTH_CACHE_TTL_MS = 60_000;
 
   @Transform(toInt)
   @IsInt({ message: 'AUTH_FAILURE_LIMIT must be an integer between 1 and 100000' })

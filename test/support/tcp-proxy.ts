@@ -53,11 +53,14 @@ export interface ProxiedConnection {
 /**
  * A TCP proxy on 127.0.0.1 in front of a PostgreSQL server, for outages a test can cause: `cut()`
  * destroys every connection and stops listening, so that new connections are refused, as when the
- * database goes down; `restore()` listens again on the same port. It also tells whether each
+ * database goes down; `restore()` listens again on the same port; `silence()` keeps every
+ * connection open and lets nothing through. It also tells whether each
  * connection was closed cleanly by the client (a Terminate message), as a pool's `end()` does.
  */
 export class TcpProxy {
   private server: Server;
+  /** While set, nothing passes either way and nothing is closed: a network that went silent. */
+  private silent = false;
   private readonly open = new Map<Socket, { upstream: Socket; record: ProxiedConnection }>();
   readonly connections: ProxiedConnection[] = [];
   port = 0;
@@ -97,6 +100,14 @@ export class TcpProxy {
     await closed;
   }
 
+  /**
+   * Every connection stays open but nothing passes any more, either way, as when a network splits
+   * without a TCP reset: neither side hears that the other is gone.
+   */
+  silence(): void {
+    this.silent = true;
+  }
+
   /** Listens again on the same port. */
   async restore(): Promise<void> {
     this.server = this.createServer();
@@ -128,6 +139,9 @@ export class TcpProxy {
       this.connections.push(record);
       this.open.set(client, { upstream, record });
       client.on('data', (chunk: Buffer) => {
+        if (this.silent) {
+          return;
+        }
         messages.push(chunk);
         if (!upstream.write(chunk)) {
           client.pause();
@@ -135,6 +149,9 @@ export class TcpProxy {
         }
       });
       upstream.on('data', (chunk: Buffer) => {
+        if (this.silent) {
+          return;
+        }
         if (!client.write(chunk)) {
           upstream.pause();
           client.once('drain', () => upstream.resume());

@@ -12,6 +12,12 @@ import { databaseConfig, DatabaseConfig } from '../../config/database.config';
 
 const CHANNEL = 'pat_principal_invalidation';
 const MAX_RETRY_MS = 30_000;
+/**
+ * How often the listening connection proves it is alive, and how long the proof may take. A
+ * connection that dies without a word (a network partition, no TCP reset) is noticed within the
+ * sum, after which the cache is off: the longest a missed notification can go unnoticed.
+ */
+export const HEARTBEAT_MS = 2_000;
 
 /** What another instance must forget. `all` also means: a message may have been missed. */
 export type Invalidation = { kind: 'token' | 'user'; id: string } | { kind: 'all' };
@@ -19,9 +25,11 @@ export type Invalidation = { kind: 'token' | 'user'; id: string } | { kind: 'all
 /**
  * Spreads principal-cache invalidations between instances on one PostgreSQL through
  * LISTEN/NOTIFY, so that a token deleted or a user disabled on one instance stops working on the
- * others within milliseconds, not at the end of the cache lifetime. While the listening
- * connection is down, `reliable` is false and the cache is bypassed: correctness never depends on
- * a notification arriving. On SQLite (one instance) there is nothing to spread.
+ * others within milliseconds, not at the end of the cache lifetime. The listening connection runs
+ * a query every HEARTBEAT_MS; while it is down, or silent for longer than that, `reliable` is false
+ * and the cache is bypassed, and it is emptied when the connection is back: correctness never
+ * depends on a notification arriving. On SQLite (one instance) every change goes through the one
+ * process, and there is nothing to spread.
  */
 @Injectable()
 export class ClusterInvalidation implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -32,6 +40,7 @@ export class ClusterInvalidation implements OnApplicationBootstrap, OnApplicatio
   private stopped = false;
   private retryMs = 500;
   private retryTimer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
   private readonly retired = new WeakSet<Client>();
 
   constructor(
@@ -74,6 +83,7 @@ export class ClusterInvalidation implements OnApplicationBootstrap, OnApplicatio
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeat);
     await this.client?.end().catch(() => undefined);
   }
 
@@ -83,6 +93,7 @@ export class ClusterInvalidation implements OnApplicationBootstrap, OnApplicatio
       application_name: 'pat-service invalidations',
       connectionTimeoutMillis: 5_000,
       keepAlive: true,
+      query_timeout: HEARTBEAT_MS,
     });
     client.on('notification', (message) => this.receive(message.payload));
     client.on('error', (error) => this.lost(client, error));
@@ -97,6 +108,10 @@ export class ClusterInvalidation implements OnApplicationBootstrap, OnApplicatio
     this.client = client;
     this.listening = true;
     this.retryMs = 500;
+    this.heartbeat = setInterval(() => {
+      client.query('SELECT 1').catch((error: unknown) => this.lost(client, error));
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
     // Anything published while this instance was not listening is lost: start clean.
     this.dispatch({ kind: 'all' });
   }
@@ -126,6 +141,9 @@ export class ClusterInvalidation implements OnApplicationBootstrap, OnApplicatio
       return;
     }
     this.retired.add(client);
+    if (this.client === client) {
+      clearInterval(this.heartbeat);
+    }
     const wasListening = this.listening;
     this.listening = false;
     this.client = undefined;

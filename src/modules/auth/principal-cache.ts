@@ -6,9 +6,10 @@ interface Entry {
 }
 
 /**
- * Authenticated principals by secret hash, for at most `ttlMs` (≤ 1 s). A change on this instance
- * invalidates the affected entries at once; another instance's change shows here when the entry
- * expires, so within one second. Failed lookups are never cached.
+ * Authenticated principals by secret hash, for at most `ttlMs` (AUTH_CACHE_TTL_MS), and at most
+ * `maxEntries` of them. A change invalidates the affected entries at once: made on this instance,
+ * by an in-process event; made on another, by its notification (ClusterInvalidation, which turns
+ * the cache off while it cannot hear them). Failed lookups are never cached.
  */
 export class PrincipalCache {
   private readonly entries = new Map<string, Entry>();
