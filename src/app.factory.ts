@@ -7,6 +7,7 @@ import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { useValidClientAddress } from './common/http/client-address';
+import { installFormBodyParser } from './common/http/form-body';
 import { securityHeaders } from './common/http/security-headers';
 import { RejectUnsafeInputPipe } from './common/pipes/reject-unsafe-input.pipe';
 import {
@@ -78,6 +79,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     },
   });
   acceptEmptyJsonBodies(adapter);
+  // Form bodies only where a route declares @AcceptsFormBody() (RFC 7662 introspection).
+  installFormBodyParser(adapter.getInstance(), settings.BODY_LIMIT_BYTES);
   const headers = securityHeaders();
   adapter.getInstance().addHook('onRequest', useValidClientAddress);
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
@@ -106,7 +109,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     autoFlushLogs: false,
     abortOnError: false,
     // JSON bodies only (Fastify's own parser, within BODY_LIMIT_BYTES): Nest would also parse
-    // url-encoded forms, which no route takes; they answer 415.
+    // url-encoded forms everywhere; a form answers 415 except where a route takes one (form-body.ts).
     bodyParser: false,
   });
   app.useLogger(new NestPinoLogger(adapter.getInstance().log));

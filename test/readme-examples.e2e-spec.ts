@@ -72,9 +72,10 @@ describe('The README examples, on a fresh start', () => {
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    // The documented GET, then Ada's profile.
+    // The documented GET, Ada's profile, and her rotated token's expiry, in that order.
     expect(result.stdout).toMatch(/"note": "Deploy pipeline"/);
     expect(result.stdout).toMatch(/"email": "ada@example.com"/);
+    expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^"\d{4}-\d\d-\d\dT/);
   });
 
   it('should run each command-line example as written, in order, each exiting 0', async () => {

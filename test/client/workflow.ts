@@ -89,6 +89,17 @@ export async function everyOtherOperation(api: Client) {
     await api.POST('/api/personal-access-tokens/lookup', { body: { token: created.token } }),
   );
   const status: 'active' | 'expired' | 'replaced' = found.status;
+  const introspected = ok(
+    'introspectToken',
+    await api.POST('/api/personal-access-tokens/introspect', { body: { token: created.token } }),
+  );
+  const active: boolean = introspected.active;
+  ok('getSelf', await api.GET('/api/personal-access-tokens/self'));
+  const verified = ok(
+    'verify',
+    await api.GET('/api/auth/verify', { params: { query: { permission: 'owner' } } }),
+  );
+  const verifiedUser: string = verified.userId;
   ok('deleteToken', await api.DELETE('/api/personal-access-tokens/{patId}', { params: path }));
 
   // A service user's tokens
@@ -161,5 +172,16 @@ export async function everyOtherOperation(api: Client) {
     await api.GET('/api/audit-log', { params: { query: { action: 'token.created' } } }),
   );
 
-  return { me, mine, status, total, projects, audit };
+  // Last: the token rotates itself (the secret in use changes), then deletes itself.
+  const rotated = ok(
+    'rotateSelf',
+    await api.POST('/api/personal-access-tokens/self/rotate', { body: { expiry: 'month' } }),
+  );
+  const fresh = createClient<paths>({
+    baseUrl: '',
+    headers: { Authorization: `Bearer ${rotated.token}` },
+  });
+  ok('deleteSelf', await fresh.DELETE('/api/personal-access-tokens/self'));
+
+  return { me, mine, status, active, verifiedUser, total, projects, audit };
 }

@@ -48,6 +48,7 @@ function principal({
       allProjects,
       projectIds: new Set(projectIds),
       expiresAt: null,
+      allowedIps: null,
     },
   };
 }

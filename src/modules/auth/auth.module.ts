@@ -6,6 +6,8 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { Redis } from 'ioredis';
 import { authConfig, AuthConfig } from '../../config/auth.config';
 import { BearerStrategy } from './bearer.strategy';
+import { IpRefusals } from './ip-refusals';
+import { VerifyController } from './verify.controller';
 import { ClusterInvalidation } from './cluster-invalidation.service';
 import {
   FAILED_AUTH_REDIS,
@@ -36,12 +38,14 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [PassportModule, SecretHashingModule, principalSource],
+      controllers: [VerifyController],
       providers: [
         BearerStrategy,
         PrincipalResolver,
         ClusterInvalidation,
         FailedAuthenticationThrottle,
         AdminGuard,
+        IpRefusals,
         {
           provide: FAILED_AUTH_REDIS,
           inject: [authConfig.KEY],

@@ -35,3 +35,5 @@ export {
   PERMISSION_FAMILIES,
   PERMISSIONS,
 } from './permissions';
+export { IpAllowList, MAX_ALLOWED_IPS, normaliseIpEntry } from './ip-allow-list';
+export { GatewayCheck } from './decorators/access.decorators';

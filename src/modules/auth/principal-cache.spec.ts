@@ -26,6 +26,7 @@ function principal(tokenId: string, userId: string): Principal {
       allProjects: true,
       projectIds: new Set(),
       expiresAt: null,
+      allowedIps: null,
     },
   };
 }

@@ -6,6 +6,7 @@ import { DomainEventPublisher } from '../../common/events/domain-event-publisher
 import { isExpired } from '../../common/tokens/token-expiry';
 import { isWellFormedTokenSecret } from '../../common/tokens/token-secret';
 import { ClusterInvalidation, Invalidation } from './cluster-invalidation.service';
+import { IpAllowList } from './ip-allow-list';
 import { grantMask } from './permissions';
 import { Principal } from './principal';
 import { PrincipalCache } from './principal-cache';
@@ -172,6 +173,7 @@ function toPrincipal({ user, token }: StoredPrincipal): Principal {
       ...token,
       permissionMask: grantMask(token.permissions),
       projectIds: new Set(token.projectIds),
+      allowedIps: IpAllowList.from(token.allowedIps),
     },
   };
 }

@@ -3,8 +3,9 @@ import { AuthenticatedToken, AuthenticatedUser } from './principal';
 /** A token and its user as stored: what the resolver turns into a principal. */
 export interface StoredPrincipal {
   user: AuthenticatedUser;
-  token: Omit<AuthenticatedToken, 'permissionMask' | 'projectIds'> & {
+  token: Omit<AuthenticatedToken, 'permissionMask' | 'projectIds' | 'allowedIps'> & {
     projectIds: readonly string[];
+    allowedIps: readonly string[];
   };
 }
 

@@ -1,3 +1,4 @@
+import { IpAllowList } from './ip-allow-list';
 import { Permission } from './permissions';
 import { UserStatus, UserType } from '../../common/users/user-types';
 
@@ -24,6 +25,8 @@ export interface AuthenticatedToken {
   allProjects: boolean;
   projectIds: ReadonlySet<string>;
   expiresAt: Date | null;
+  /** The allow-list parsed once when the principal is loaded; null: usable from anywhere. */
+  allowedIps: IpAllowList | null;
 }
 
 export interface Principal {

@@ -27,6 +27,7 @@ export class PersonalAccessTokenRepository implements PrincipalSource {
         'token.permissions',
         'token.allProjects',
         'token.expiresAt',
+        'token.allowedIps',
         'user.id',
         'user.organisationId',
         'user.email',
@@ -64,6 +65,7 @@ export class PersonalAccessTokenRepository implements PrincipalSource {
         allProjects: token.allProjects,
         projectIds: (token.projects ?? []).map((project) => project.id),
         expiresAt: token.expiresAt,
+        allowedIps: token.allowedIps,
       },
     };
   }

@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { FastifyReply } from 'fastify';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiConsumes,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
@@ -14,7 +16,16 @@ import { EventActor } from '../../common/events/domain-event';
 import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
 import { AdminOnly, Authenticated, CurrentActor, CurrentPrincipal, Principal } from '../auth';
-import { CreateTokenDto, LookupTokenDto, RegenerateTokenDto } from './dto/token-requests.dto';
+import { AcceptsFormBody } from '../../common/http/form-body';
+import {
+  CreateTokenDto,
+  LookupTokenDto,
+  RegenerateTokenDto,
+  RotateTokenDto,
+} from './dto/token-requests.dto';
+import { IntrospectionResponseDto, IntrospectTokenDto } from './dto/introspection.dto';
+import { IdempotentRequest } from './idempotency/idempotency-store.service';
+import { IdempotencyRequest, Idempotent } from './idempotency/idempotent.decorator';
 import {
   CreatedTokenResponseDto,
   TokenLookupResponseDto,
@@ -111,6 +122,103 @@ export class PersonalAccessTokensController {
   }
 
   /**
+   * Introspect a token (RFC 7662)
+   *
+   * @remarks Admin only. Takes `token=…` form-encoded (as RFC 7662 clients send it) or JSON
+   * `{"token": …}`. Answers what the token is when it is a live token of the organisation, and
+   * exactly `{"active": false}` for anything else (unknown, malformed, expired, deleted,
+   * replaced, its user not active, another organisation's).
+   */
+  @Post('introspect')
+  @HttpCode(200)
+  @AdminOnly()
+  @AcceptsFormBody()
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiOkResponse({
+    description: 'What the token is, or {"active": false}',
+    type: IntrospectionResponseDto,
+  })
+  @ApiBadRequestResponse({ description: 'No token parameter', type: ErrorResponseDto })
+  async introspectToken(
+    @CurrentPrincipal() caller: Principal,
+    @Body() dto: IntrospectTokenDto,
+  ): Promise<IntrospectionResponseDto> {
+    return this.tokensService.introspect(caller.user.organisationId, dto.token);
+  }
+
+  /**
+   * Get the token making the request
+   *
+   * @remarks The token whose secret authenticates this request; never its secret.
+   */
+  @Get('self')
+  @ApiOkResponse({ description: 'The token making the request', type: TokenResponseDto })
+  async getSelf(@CurrentPrincipal() caller: Principal): Promise<TokenResponseDto> {
+    return toTokenResponse(await this.tokensService.get(caller.user, caller.token.id));
+  }
+
+  /**
+   * Delete the token making the request
+   *
+   * @remarks Answers the deleted token; its secret stops working at once.
+   */
+  @Delete('self')
+  @ApiOkResponse({ description: 'The deleted token', type: TokenResponseDto })
+  async deleteSelf(
+    @CurrentPrincipal() caller: Principal,
+    @CurrentActor() actor: EventActor,
+  ): Promise<TokenResponseDto> {
+    return toTokenResponse(
+      await this.tokensService.delete(caller.user, caller.token.id, caller.token, actor),
+    );
+  }
+
+  /**
+   * Rotate the token making the request
+   *
+   * @remarks A new secret for the same token id, with `expiry` (default: the token's own
+   * preset), counted from now; the old secret stops working at once. A token may always renew
+   * itself with any preset the lifetime policy allows, so a CI token can renew itself before it
+   * expires. An expired, deleted or replaced secret cannot rotate (401). With an
+   * `Idempotency-Key`, a retry whose answer was lost gets the same new secret again.
+   */
+  @Post('self/rotate')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({
+    description: 'The token, with its new secret in `token`',
+    type: CreatedTokenResponseDto,
+  })
+  @ApiBadRequestResponse(INVALID)
+  @ApiConflictResponse({
+    description: 'Another rotation of the same token won; try again',
+    type: ErrorResponseDto,
+  })
+  async rotateSelf(
+    @CurrentPrincipal() caller: Principal,
+    @CurrentActor() actor: EventActor,
+    @Body() dto: RotateTokenDto,
+    @IdempotencyRequest() idempotency: IdempotentRequest | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CreatedTokenResponseDto> {
+    const { token, secret } = await this.tokensService.regenerate(
+      caller.user,
+      caller.token.id,
+      { expiry: dto?.expiry },
+      caller.token,
+      actor,
+      idempotency,
+    );
+    // The token's expiry as it is now, not as it was when the request authenticated.
+    if (token.expiresAt) {
+      void reply.header('X-Token-Expires-At', token.expiresAt.toISOString());
+    } else {
+      void reply.removeHeader('X-Token-Expires-At');
+    }
+    return toCreatedTokenResponse(token, secret);
+  }
+
+  /**
    * Get one of your tokens
    *
    * @remarks A token of the calling user, with its projects; never its secret.
@@ -156,6 +264,7 @@ export class PersonalAccessTokensController {
   @Post(':patId/regenerate')
   @AnswersWithSecret()
   @HttpCode(200)
+  @Idempotent()
   @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({
     description: 'The token, with its new secret in `token`',
@@ -173,6 +282,7 @@ export class PersonalAccessTokensController {
     @CurrentActor() actor: EventActor,
     @Param('patId', ParseUuidPipe) patId: string,
     @Body() dto: RegenerateTokenDto,
+    @IdempotencyRequest() idempotency: IdempotentRequest | undefined,
   ): Promise<CreatedTokenResponseDto> {
     const { token, secret } = await this.tokensService.regenerate(
       caller.user,
@@ -180,6 +290,7 @@ export class PersonalAccessTokensController {
       dto,
       caller.token,
       actor,
+      idempotency,
     );
     return toCreatedTokenResponse(token, secret);
   }

@@ -5,6 +5,8 @@ import { ProjectsModule } from '../projects/projects.module';
 import { UsersModule } from '../users/users.module';
 import { PersonalAccessToken } from './entities/personal-access-token.entity';
 import { ReplacedSecret } from './entities/replaced-secret.entity';
+import { IdempotencyStore } from './idempotency/idempotency-store.service';
+import { IdempotentAnswer } from './idempotency/idempotent-answer.entity';
 import { PersonalAccessTokenRepository } from './personal-access-token.repository';
 import { PersonalAccessTokensController } from './personal-access-tokens.controller';
 import { PersonalAccessTokensService } from './personal-access-tokens.service';
@@ -13,7 +15,7 @@ import { TokenReader } from './token-reader';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([PersonalAccessToken, ReplacedSecret]),
+    TypeOrmModule.forFeature([PersonalAccessToken, ReplacedSecret, IdempotentAnswer]),
     SecretHashingModule,
     UsersModule,
     ProjectsModule,
@@ -23,6 +25,7 @@ import { TokenReader } from './token-reader';
     PersonalAccessTokensService,
     PersonalAccessTokenRepository,
     TokenReader,
+    IdempotencyStore,
     // What authentication reads stored tokens through (see AuthModule.forRoot in the app module).
     { provide: PrincipalSource, useExisting: PersonalAccessTokenRepository },
   ],

@@ -17,10 +17,11 @@ import {
   EventActor,
 } from '../../common/events/domain-event';
 import { DomainEventPublisher, EventTransaction } from '../../common/events/domain-event-publisher';
-import { AuthenticatedToken, SecretHasher } from '../auth';
+import { AuthenticatedToken, normaliseIpEntry, SecretHasher } from '../auth';
 import { ProjectsService } from '../projects/projects.service';
 import { UserFields } from '../users/user.mapper';
 import { CreateTokenDto, RegenerateTokenDto } from './dto/token-requests.dto';
+import { IntrospectionResponseDto } from './dto/introspection.dto';
 import { LookupStatus } from './dto/token-response.dto';
 import { PersonalAccessToken } from './entities/personal-access-token.entity';
 import { ReplacedSecret } from './entities/replaced-secret.entity';
@@ -32,7 +33,8 @@ import {
   isExpired,
   TokenExpiry,
 } from '../../common/tokens/token-expiry';
-import { LoadedToken } from './token.mapper';
+import { IdempotencyStore, IdempotentRequest } from './idempotency/idempotency-store.service';
+import { LoadedToken, toCreatedTokenResponse } from './token.mapper';
 import { TokenReader } from './token-reader';
 import {
   generateTokenSecret,
@@ -61,6 +63,8 @@ const TOKEN_COLUMNS = [
   'token.allProjects',
   'token.secretHint',
   'token.expiresAt',
+  'token.expiryPreset',
+  'token.allowedIps',
   'token.lastUsedAt',
   'token.lastUsedIp',
   'token.createdAt',
@@ -77,6 +81,7 @@ export class PersonalAccessTokensService {
     private readonly hasher: SecretHasher,
     private readonly publisher: DomainEventPublisher,
     private readonly reader: TokenReader,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
   /** The owner's tokens, newest first. */
@@ -134,11 +139,13 @@ export class PersonalAccessTokensService {
     const now = new Date();
     const expiresAt = this.expiryFor(dto.expiry, now);
     const projectIds = dto.allProjects ? [] : (dto.projects ?? []);
+    const allowedIps = normaliseAllowedIps(dto.allowedIps ?? []);
     this.assertNoEscalation(issuer, {
       permissions: dto.permissions,
       allProjects: dto.allProjects,
       projectIds,
       expiresAt,
+      allowedIps,
     });
     const { found, missing } = await this.projectsService.findMany(
       owner.organisationId,
@@ -157,6 +164,8 @@ export class PersonalAccessTokensService {
       secretHash: this.hasher.hash(secret),
       secretHint: secretHint(secret),
       expiresAt,
+      expiryPreset: dto.expiry,
+      allowedIps,
       lastUsedAt: null,
       lastUsedIp: null,
       createdAt: now,
@@ -179,19 +188,42 @@ export class PersonalAccessTokensService {
     return { token: this.withOwner(token, owner), secret };
   }
 
-  /** A new secret and expiry for the same token; the old secret stops working at once. */
+  /**
+   * A new secret and expiry for the same token; the old secret stops working at once. A token may
+   * always renew itself (any preset the lifetime policy allows: a CI token renews itself before it
+   * expires); "never outlive the token used" applies to other tokens. Without `dto.expiry`, the
+   * token's own preset. With `idempotency`, the answer is remembered (encrypted) with the change,
+   * so that a retry whose answer was lost gets the same secret again.
+   */
   async regenerate(
     owner: TokenOwner,
     id: string,
-    dto: RegenerateTokenDto,
+    dto: Partial<RegenerateTokenDto>,
     issuer: Issuer,
     actor: EventActor,
-  ) {
+    idempotency?: IdempotentRequest,
+  ): Promise<{ token: LoadedToken; secret: string }> {
     const token = await this.get(owner, id);
     const updatedAt = new Date();
-    const expiresAt = this.expiryFor(dto.expiry, updatedAt);
-    this.assertNoEscalation(issuer, { ...this.grantOf(token), expiresAt });
+    const expiry = dto.expiry ?? token.expiryPreset;
+    const expiresAt = this.expiryFor(expiry, updatedAt);
+    const allowedIps =
+      dto.allowedIps === undefined ? token.allowedIps : normaliseAllowedIps(dto.allowedIps);
+    const renewsItself = issuer !== null && issuer.id === token.id;
+    this.assertNoEscalation(issuer, {
+      ...this.grantOf(token),
+      expiresAt: renewsItself ? undefined : expiresAt,
+      allowedIps: dto.allowedIps === undefined ? undefined : allowedIps,
+    });
     const secret = generateTokenSecret();
+    const renewed: LoadedToken = {
+      ...token,
+      secretHint: secretHint(secret),
+      expiresAt,
+      expiryPreset: expiry,
+      allowedIps,
+      updatedAt,
+    };
     await this.publisher
       .transaction(async ({ manager, publish }) => {
         const current = await manager.findOne(PersonalAccessToken, {
@@ -206,8 +238,10 @@ export class PersonalAccessTokensService {
           { id: token.id, secretHash: current.secretHash },
           {
             secretHash: this.hasher.hash(secret),
-            secretHint: secretHint(secret),
+            secretHint: renewed.secretHint,
             expiresAt,
+            expiryPreset: expiry,
+            allowedIps,
             updatedAt,
           },
         );
@@ -219,10 +253,17 @@ export class PersonalAccessTokensService {
           tokenId: token.id,
           replacedAt: updatedAt,
         });
+        if (idempotency) {
+          const answer = toCreatedTokenResponse(renewed, secret);
+          await this.idempotency.remember(manager, token.id, idempotency, answer);
+        }
         publish(
           tokenEvent(DomainEvents.TokenRegenerated, owner, token.id, actor, {
             note: token.note,
             expiresAt: expiresAt?.toISOString() ?? null,
+            expiry,
+            allowedIps,
+            renewedItself: renewsItself,
             userId: owner.id,
           }),
         );
@@ -230,8 +271,7 @@ export class PersonalAccessTokensService {
       .catch((error: unknown) => {
         throw isUniqueViolation(error) ? new ConflictException(CONCURRENT_REGENERATE) : error;
       });
-    Object.assign(token, { secretHint: secretHint(secret), expiresAt, updatedAt });
-    return { token, secret };
+    return { token: renewed, secret };
   }
 
   /** Deletes the token and answers it as it was; its secret stops working at once. */
@@ -260,6 +300,46 @@ export class PersonalAccessTokensService {
       );
     });
     return token;
+  }
+
+  /**
+   * RFC 7662: what a secret is, when it is a live token of the organisation (unexpired, its user
+   * active and no longer invited); exactly `{active: false}` for anything else, so that the answer
+   * tells nothing about a secret that does not work.
+   */
+  async introspect(organisationId: string, secret: string): Promise<IntrospectionResponseDto> {
+    const inactive = { active: false };
+    if (!isWellFormedTokenSecret(secret)) {
+      return inactive;
+    }
+    const token = await this.tokensWithUser()
+      .where('token.secretHash = :hash', { hash: this.hasher.hash(secret) })
+      .getOne();
+    const user = token?.user;
+    if (
+      !token ||
+      !user ||
+      user.organisationId !== organisationId ||
+      user.status !== 'active' ||
+      user.type === 'invited' ||
+      isExpired(token.expiresAt)
+    ) {
+      return inactive;
+    }
+    const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+    return {
+      active: true,
+      sub: user.id,
+      username: user.email,
+      scope: token.permissions.join(' '),
+      ...(token.expiresAt ? { exp: seconds(token.expiresAt) } : {}),
+      iat: seconds(token.createdAt),
+      token_type: 'personal_access_token',
+      client_id: token.id,
+      projects: token.allProjects
+        ? '*'
+        : (token.projects ?? []).map((project) => project.id).sort(),
+    };
   }
 
   /**
@@ -349,4 +429,9 @@ function tokenEvent(
     targetId: tokenId,
     details,
   };
+}
+
+/** Normalised and without repeats, in the order given. */
+function normaliseAllowedIps(entries: readonly string[]): string[] {
+  return [...new Set(entries.map((entry) => normaliseIpEntry(entry)!))];
 }

@@ -17,6 +17,8 @@ import { UsersService } from '../users/users.service';
 import { CreateTokenDto, RegenerateTokenDto } from './dto/token-requests.dto';
 import { CreatedTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import { PersonalAccessTokensService } from './personal-access-tokens.service';
+import { IdempotencyRequest, Idempotent } from './idempotency/idempotent.decorator';
+import { IdempotentRequest } from './idempotency/idempotency-store.service';
 import { toCreatedTokenResponse, toTokenResponse } from './token.mapper';
 
 const NOT_FOUND = {
@@ -131,6 +133,7 @@ export class ServiceUserTokensController {
   @Post(':patId/regenerate')
   @AnswersWithSecret()
   @HttpCode(200)
+  @Idempotent()
   @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({
     description: 'The token, with its new secret in `token`',
@@ -146,9 +149,17 @@ export class ServiceUserTokensController {
     @Param('userId', ParseUuidPipe) userId: string,
     @Param('patId', ParseUuidPipe) patId: string,
     @Body() dto: RegenerateTokenDto,
+    @IdempotencyRequest() idempotency: IdempotentRequest | undefined,
   ): Promise<CreatedTokenResponseDto> {
     const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
-    const { token, secret } = await this.tokensService.regenerate(owner, patId, dto, null, actor);
+    const { token, secret } = await this.tokensService.regenerate(
+      owner,
+      patId,
+      dto,
+      null,
+      actor,
+      idempotency,
+    );
     return toCreatedTokenResponse(token, secret);
   }
 }

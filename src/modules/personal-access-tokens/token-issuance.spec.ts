@@ -1,4 +1,4 @@
-import { AuthenticatedToken, grantMask, Permission } from '../auth';
+import { AuthenticatedToken, IpAllowList, grantMask, Permission } from '../auth';
 import { escalationProblems, TokenGrant } from './token-issuance';
 
 const PROJECT_A = '11111111-1111-4111-8111-111111111111';
@@ -18,6 +18,7 @@ function issuer(
     allProjects: overrides.allProjects ?? false,
     projectIds: new Set(overrides.projectIds ?? [PROJECT_A, PROJECT_B]),
     expiresAt: overrides.expiresAt === undefined ? null : overrides.expiresAt,
+    allowedIps: overrides.allowedIps ?? null,
   };
 }
 
@@ -218,5 +219,26 @@ describe('escalationProblems', () => {
       'allProjects needs a token that is itself usable on all projects',
       'expiry would outlive the token used, which expires at 2026-09-01T00:00:00.000Z',
     ]);
+  });
+});
+
+describe('escalationProblems and allowedIps', () => {
+  const grant = { permissions: ['owner'] as Permission[], allProjects: false, projectIds: [] };
+
+  it('should let a token usable from anywhere mint any list', () => {
+    expect(escalationProblems(issuer(), { ...grant, allowedIps: [] })).toEqual([]);
+    expect(escalationProblems(issuer(), { ...grant, allowedIps: ['10.0.0.0/8'] })).toEqual([]);
+  });
+
+  it('should keep a restricted token from minting a token usable from more addresses', () => {
+    const restricted = issuer({ allowedIps: IpAllowList.from(['10.0.0.0/8']) });
+
+    expect(escalationProblems(restricted, { ...grant, allowedIps: ['10.1.0.0/16'] })).toEqual([]);
+    expect(escalationProblems(restricted, { ...grant, allowedIps: [] })[0]).toMatch(/allowedIps/);
+    expect(escalationProblems(restricted, { ...grant, allowedIps: ['11.0.0.0/8'] })[0]).toMatch(
+      /11\.0\.0\.0\/8/,
+    );
+    // Deleting sets no list: nothing to compare.
+    expect(escalationProblems(restricted, grant)).toEqual([]);
   });
 });

@@ -5,8 +5,10 @@ export interface TokenGrant {
   permissions: readonly Permission[];
   allProjects: boolean;
   projectIds: readonly string[];
-  /** Undefined when the operation does not set an expiry (delete). */
+  /** Undefined when the operation does not set an expiry (delete, or a token renewing itself). */
   expiresAt?: Date | null;
+  /** Normalised; undefined when the operation does not set the list (delete). */
+  allowedIps?: readonly string[];
 }
 
 /**
@@ -34,6 +36,17 @@ export function escalationProblems(issuer: AuthenticatedToken, grant: TokenGrant
       problems.push(
         `expiry would outlive the token used, which expires at ${issuer.expiresAt.toISOString()}`,
       );
+    }
+  }
+  if (grant.allowedIps !== undefined && issuer.allowedIps) {
+    const { allowedIps } = issuer;
+    if (grant.allowedIps.length === 0) {
+      problems.push('allowedIps must be set: the token used may only be used from some addresses');
+    } else {
+      const outside = grant.allowedIps.filter((entry) => !allowedIps.covers(entry));
+      if (outside.length > 0) {
+        problems.push(`allowedIps ${outside.join(', ')} are outside those of the token used`);
+      }
     }
   }
   return problems;

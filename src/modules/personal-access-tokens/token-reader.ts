@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Permission } from '../auth';
 import { ProjectVersion } from '../projects/entities/project.entity';
 import { UserStatus, UserType } from '../../common/users/user-types';
+import { TokenExpiry } from '../../common/tokens/token-expiry';
 import { LoadedToken } from './token.mapper';
 
 /** Which token to read: it must belong to this user of this organisation. */
@@ -24,6 +25,8 @@ interface Row {
   all_projects: boolean | number;
   secret_hint: string;
   expires_at: string | Date | null;
+  expiry_preset: TokenExpiry;
+  allowed_ips: string | string[];
   last_used_at: string | Date | null;
   last_used_ip: string | null;
   created_at: string | Date;
@@ -48,7 +51,8 @@ interface Row {
 }
 
 const SELECT = `
-  SELECT t.id, t.note, t.permissions, t.all_projects, t.secret_hint, t.expires_at, t.last_used_at,
+  SELECT t.id, t.note, t.permissions, t.all_projects, t.secret_hint, t.expires_at,
+         t.expiry_preset, t.allowed_ips, t.last_used_at,
          t.last_used_ip, t.created_at, t.updated_at,
          u.id AS u_id, u.email AS u_email, u.type AS u_type, u.status AS u_status,
          u.is_service AS u_is_service, u.first_name AS u_first_name, u.last_name AS u_last_name,
@@ -123,6 +127,11 @@ export class TokenReader {
       allProjects: Boolean(row.all_projects),
       secretHint: row.secret_hint,
       expiresAt: this.date(row.expires_at),
+      expiryPreset: row.expiry_preset,
+      allowedIps:
+        typeof row.allowed_ips === 'string'
+          ? (JSON.parse(row.allowed_ips) as string[])
+          : row.allowed_ips,
       lastUsedAt: this.date(row.last_used_at),
       lastUsedIp: row.last_used_ip,
       createdAt: this.date(row.created_at)!,

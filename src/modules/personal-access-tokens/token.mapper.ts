@@ -29,6 +29,7 @@ export function toTokenResponse(token: LoadedToken): TokenResponseDto {
     expiresAt: token.expiresAt?.toISOString() ?? null,
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
     lastUsedIp: token.lastUsedIp,
+    allowedIps: [...token.allowedIps],
     secretHint: token.secretHint,
   };
 }

@@ -6,7 +6,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AccessRule } from '../access-rule';
-import { ACCESS_RULE_KEY, IS_PUBLIC_KEY } from '../access-metadata';
+import { ACCESS_RULE_KEY, GATEWAY_CHECK_KEY, IS_PUBLIC_KEY } from '../access-metadata';
 import { AdminGuard } from '../guards/access.guards';
 import { Permission } from '../permissions';
 import { UserType } from '../../../common/users/user-types';
@@ -73,3 +73,25 @@ export const RequirePermissions = (permission: Permission, options: PermissionOp
 /** Any permission on the project in `param` (read access). */
 export const RequireProjectAccess = (param: string) =>
   withRule({ kind: 'permission', projectParam: param }, 'The token is not scoped to this project');
+
+/**
+ * The gateway check's rule: any valid token, and only 200, 401 or 403 for any token. An address
+ * the failed-authentication throttle blocked answers 401 with Retry-After instead of 429, which
+ * nginx's auth_request would turn into a 500.
+ */
+export const GatewayCheck = () =>
+  applyDecorators(
+    SetMetadata(ACCESS_RULE_KEY, { kind: 'authenticated' } satisfies AccessRule),
+    SetMetadata(GATEWAY_CHECK_KEY, true),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({
+      description:
+        'No token, or an unknown, malformed, expired, deleted or replaced one, its user is not active, or the address is blocked after too many failed authentications (with Retry-After)',
+      type: ErrorResponseDto,
+    }),
+    ApiForbiddenResponse({
+      description:
+        'The token lacks the permission, is not scoped to the project, or is used from an address outside its allowedIps',
+      type: ErrorResponseDto,
+    }),
+  );

@@ -2,6 +2,7 @@ import {
   ExecutionContext,
   HttpException,
   HttpStatus,
+  ForbiddenException,
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
@@ -9,7 +10,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { BearerRequest } from '../bearer.strategy';
-import { IS_PUBLIC_KEY } from '../access-metadata';
+import { GATEWAY_CHECK_KEY, IS_PUBLIC_KEY } from '../access-metadata';
+import { IpRefusals } from '../ip-refusals';
 import { FailedAuthenticationThrottle } from '../failed-authentication-throttle';
 import { Principal } from '../principal';
 
@@ -28,6 +30,7 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
   constructor(
     private readonly reflector: Reflector,
     private readonly throttle: FailedAuthenticationThrottle,
+    private readonly ipRefusals: IpRefusals,
   ) {
     super({ session: false });
   }
@@ -43,9 +46,13 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     const reply = http.getResponse<FastifyReply>();
+    const gateway = this.reflector.getAllAndOverride<boolean | undefined>(GATEWAY_CHECK_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     const retryAfter = this.throttle.retryAfterSeconds(request.ip);
     if (retryAfter > 0) {
-      throw tooManyFailures(reply, retryAfter);
+      throw blocked(reply, retryAfter, gateway);
     }
     try {
       await super.canActivate(context);
@@ -53,9 +60,18 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
       if (!(error instanceof AuthenticationFailed)) {
         throw error;
       }
-      throw await this.refuse(request, reply);
+      throw await this.refuse(request, reply, gateway);
     }
-    request.user = request.bearerView?.user;
+    const principal = request.bearerView!.user!;
+    request.user = principal;
+    // Every authenticated answer says when its token expires (GitHub sends the same).
+    if (principal.token.expiresAt) {
+      void reply.header('X-Token-Expires-At', principal.token.expiresAt.toISOString());
+    }
+    if (principal.token.allowedIps && !principal.token.allowedIps.allows(request.ip)) {
+      this.ipRefusals.record(principal, request.ip);
+      throw new ForbiddenException('This token may not be used from this address');
+    }
     return true;
   }
 
@@ -82,12 +98,16 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     return principal;
   }
 
-  private async refuse(request: AuthenticatedRequest, reply: FastifyReply): Promise<HttpException> {
+  private async refuse(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    gateway = false,
+  ): Promise<HttpException> {
     // A missing header is not a guess: only presented tokens count towards the throttle.
     const presented = Boolean(request.headers.authorization);
     const retryAfter = presented ? await this.throttle.recordFailure(request.ip) : 0;
     if (retryAfter > 0) {
-      return tooManyFailures(reply, retryAfter);
+      return blocked(reply, retryAfter, gateway);
     }
     reply.header(
       'WWW-Authenticate',
@@ -97,8 +117,18 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
   }
 }
 
-function tooManyFailures(reply: FastifyReply, retryAfter: number): HttpException {
+/**
+ * A blocked address: 429, or on the gateway check 401 (nginx's auth_request turns a 429 into a
+ * 500 for the client; a 401 is what every gateway passes on as a refusal).
+ */
+function blocked(reply: FastifyReply, retryAfter: number, gateway = false): HttpException {
   reply.header('Retry-After', String(retryAfter));
+  if (gateway) {
+    reply.header('WWW-Authenticate', 'Bearer realm="api", error="invalid_token"');
+    return new UnauthorizedException(
+      'Too many failed authentications from this address; try again later',
+    );
+  }
   return new HttpException(
     'Too many failed authentications from this address; try again later',
     HttpStatus.TOO_MANY_REQUESTS,

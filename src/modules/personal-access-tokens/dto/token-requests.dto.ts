@@ -11,10 +11,25 @@ import {
   IsUUID,
   Length,
   MaxLength,
+  ValidateBy,
 } from 'class-validator';
 import { IsOmittable } from '../../../common/validation/optional';
-import { Permission, PERMISSIONS } from '../../auth';
+import { MAX_ALLOWED_IPS, normaliseIpEntry, Permission, PERMISSIONS } from '../../auth';
 import { TOKEN_EXPIRIES, TokenExpiry } from '../../../common/tokens/token-expiry';
+
+/** An IPv4 or IPv6 address or CIDR (see normaliseIpEntry). */
+const IsIpOrCidr = (options: { each: boolean }) =>
+  ValidateBy(
+    {
+      name: 'isIpOrCidr',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && normaliseIpEntry(value) !== null,
+        defaultMessage: () =>
+          'each value in allowedIps must be an IPv4 or IPv6 address or CIDR, like 203.0.113.0/24',
+      },
+    },
+    options,
+  );
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lowerCaseAll = ({ value }: { value: unknown }) =>
@@ -68,9 +83,38 @@ export class CreateTokenDto {
   @ArrayUnique()
   @IsIn(PERMISSIONS, { each: true })
   permissions: Permission[];
+
+  /** Client addresses or CIDRs (IPv4, IPv6) the token may be used from, at most 50; empty or absent: anywhere */
+  @ApiProperty({
+    type: [String],
+    required: false,
+    maxItems: MAX_ALLOWED_IPS,
+    example: ['203.0.113.0/24', '2001:db8::/32'],
+  })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_ALLOWED_IPS)
+  @IsIpOrCidr({ each: true })
+  allowedIps?: string[];
 }
 
-export class RegenerateTokenDto extends PickType(CreateTokenDto, ['expiry'] as const) {}
+/** `allowedIps` given replaces the token's list (`[]`: anywhere); absent keeps it. */
+export class RegenerateTokenDto extends PickType(CreateTokenDto, [
+  'expiry',
+  'allowedIps',
+] as const) {}
+
+/**
+ * Declared here rather than as a PartialType of CreateTokenDto: PartialType's @IsOptional would let
+ * `"expiry": null` through, where it must be refused like any other bad value.
+ */
+export class RotateTokenDto {
+  /** How long the token lives from now; absent: the token's own preset */
+  @ApiProperty({ enum: TOKEN_EXPIRIES, enumName: 'TokenExpiry', required: false, example: 'week' })
+  @IsOmittable()
+  @IsIn(TOKEN_EXPIRIES)
+  expiry?: TokenExpiry;
+}
 
 export class LookupTokenDto {
   /** A token secret, for instance one found in a log or a repository */

@@ -48,6 +48,10 @@ export class TokenResponseDto {
   @ApiProperty({ type: String, nullable: true, example: null })
   lastUsedIp: string | null;
 
+  /** Client addresses and CIDRs the token may be used from; empty: anywhere */
+  @ApiProperty({ type: [String], example: ['203.0.113.0/24'] })
+  allowedIps: string[];
+
   /** The secret's last four characters, to tell tokens apart; not enough to use it */
   @ApiProperty({ example: 'x9Qa' })
   secretHint: string;

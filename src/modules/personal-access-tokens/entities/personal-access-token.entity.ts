@@ -9,6 +9,7 @@ import {
   Relation,
 } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
+import { TokenExpiry } from '../../../common/tokens/token-expiry';
 import { jsonColumnType, timestampColumnType } from '../../../database/column-types';
 import type { Permission } from '../../auth';
 import { Project } from '../../projects/entities/project.entity';
@@ -52,6 +53,14 @@ export class PersonalAccessToken extends BaseEntity {
 
   @Column({ type: timestampColumnType, nullable: true })
   expiresAt: Date | null;
+
+  /** The preset the token was given (or last regenerated with): what a rotation reuses by default. */
+  @Column({ type: 'varchar', length: 16, default: 'month' })
+  expiryPreset: TokenExpiry;
+
+  /** Client addresses and CIDRs the token may be used from, normalised; empty: anywhere. */
+  @Column({ type: jsonColumnType, default: () => "'[]'" })
+  allowedIps: string[];
 
   @Column({ type: timestampColumnType, nullable: true })
   lastUsedAt: Date | null;

@@ -1,0 +1,40 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { USER_TYPES, UserType } from '../../../common/users/user-types';
+import { PERMISSIONS, Permission } from '../permissions';
+
+/** Who the token is, for the service behind the gateway: the same as the X-Auth-* headers. */
+export class VerifyResponseDto {
+  /** The token's user (X-Auth-User-Id) */
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  /** The token (X-Auth-Token-Id) */
+  @ApiProperty({ format: 'uuid' })
+  tokenId: string;
+
+  /** The user's organisation (X-Auth-Organisation-Id) */
+  @ApiProperty({ format: 'uuid' })
+  organisationId: string;
+
+  /** The user's type (X-Auth-User-Type) */
+  @ApiProperty({ enum: USER_TYPES, enumName: 'UserType' })
+  userType: UserType;
+
+  /** The permissions as granted (X-Auth-Permissions, comma-separated) */
+  @ApiProperty({ enum: PERMISSIONS, enumName: 'Permission', isArray: true })
+  permissions: Permission[];
+
+  /** `*` for every project, else the project ids (X-Auth-Projects, comma-separated) */
+  @ApiProperty({
+    oneOf: [
+      { type: 'string', enum: ['*'] },
+      { type: 'array', items: { type: 'string', format: 'uuid' } },
+    ],
+    example: '*',
+  })
+  projects: '*' | string[];
+
+  /** When the token expires (X-Auth-Expires-At), null when it never does */
+  @ApiProperty({ type: String, nullable: true, example: '2026-12-27T20:00:00.000Z' })
+  expiresAt: string | null;
+}
