@@ -44,6 +44,8 @@ const TOKEN = {
   permissions: ['releases:deploy' as const, 'documents' as const],
   allProjects: false,
   secretHint: 'x9Qa',
+  expiryPreset: 'month' as const,
+  allowedIps: [],
   expiresAt: new Date('2026-12-27T20:00:00.000Z'),
   lastUsedAt: null,
   lastUsedIp: '127.0.0.1',

@@ -47,6 +47,8 @@ function loadedToken(overrides: Partial<LoadedToken> = {}): LoadedToken {
     expiresAt: new Date('2026-03-03T10:00:00.000Z'),
     lastUsedAt: new Date('2026-02-15T09:30:00.123Z'),
     lastUsedIp: '203.0.113.7',
+    expiryPreset: 'month',
+    allowedIps: ['203.0.113.0/24'],
     ...overrides,
   };
   return token as LoadedToken;
@@ -54,6 +56,7 @@ function loadedToken(overrides: Partial<LoadedToken> = {}): LoadedToken {
 
 const RESPONSE_KEYS = [
   'allProjects',
+  'allowedIps',
   'createdAt',
   'expiresAt',
   'id',
@@ -118,6 +121,7 @@ describe('token mapper', () => {
         expiresAt: '2026-03-03T10:00:00.000Z',
         lastUsedAt: '2026-02-15T09:30:00.123Z',
         lastUsedIp: '203.0.113.7',
+        allowedIps: ['203.0.113.0/24'],
         secretHint: 'efgh',
       });
     });
