@@ -9,6 +9,8 @@ import { EventsModule } from './common/events/domain-event-publisher';
 import { environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
+import { CredentialsModule } from './modules/credentials/credentials.module';
+import { ExpiryWarningsModule } from './modules/expiry-warnings/expiry-warnings.module';
 import { AuthModule } from './modules/auth';
 import { InvitationsModule } from './modules/invitations/invitations.module';
 import { HealthModule } from './modules/health/health.module';
@@ -41,6 +43,8 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
     AuditLogModule,
     InvitationsModule,
     WebhooksModule,
+    ExpiryWarningsModule,
+    CredentialsModule,
   ],
 })
 export class AppModule {}

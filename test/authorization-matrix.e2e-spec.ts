@@ -83,6 +83,8 @@ const MATRIX: Record<string, Row> = {
   'DELETE /api/webhooks/{webhookId}':                                  [401, 401, 403, 403, 403, 200, 401, 403],
   'GET /api/webhooks/{webhookId}/deliveries':                          [401, 401, 403, 403, 403, 200, 401, 403],
   'POST /api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver':  [401, 401, 403, 403, 403, 202, 401, 403],
+  // Public for secret scanners: the same answer for everyone.
+  'POST /api/credentials/revoke':                                      [202, 202, 202, 202, 202, 202, 202, 202],
 };
 
 interface Caller {
@@ -216,6 +218,7 @@ const RECIPES: Record<string, Recipe> = {
   'DELETE /api/projects/{projectId}': ({ project }) => ({ params: { projectId: project } }),
   'GET /api/audit-log': () => ({}),
   'GET /api/webhooks': () => ({}),
+  'POST /api/credentials/revoke': () => ({ body: { credentials: [UNKNOWN_SECRET] } }),
   'POST /api/webhooks': async ({ t }) => {
     await query(t, 'DELETE FROM webhook_endpoints');
     return { body: { url: 'https://hooks.example.invalid/', events: ['*'] } };

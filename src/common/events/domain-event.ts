@@ -21,6 +21,8 @@ export const DomainEvents = {
   ReplacedSecretUsed: 'auth.replaced-secret-used',
   /** A valid token was presented from an address outside its allowedIps. */
   IpRefused: 'auth.ip-refused',
+  /** A live token's secret was reported exposed (POST /api/credentials/revoke) and deleted. */
+  TokenRevokedLeaked: 'token.revoked-leaked',
 } as const;
 
 export type DomainEventName = (typeof DomainEvents)[keyof typeof DomainEvents];

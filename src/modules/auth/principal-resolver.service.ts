@@ -70,6 +70,7 @@ export class PrincipalResolver implements BeforeApplicationShutdown {
 
   @OnEvent(DomainEvents.TokenDeleted)
   @OnEvent(DomainEvents.TokenRegenerated)
+  @OnEvent(DomainEvents.TokenRevokedLeaked)
   forgetToken(event: DomainEvent): void {
     this.forget({ kind: 'token', id: event.targetId });
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import {
@@ -19,6 +19,7 @@ import { AdminOnly, Authenticated, CurrentActor, CurrentPrincipal, Principal } f
 import { AcceptsFormBody } from '../../common/http/form-body';
 import {
   CreateTokenDto,
+  ListTokensQueryDto,
   LookupTokenDto,
   RegenerateTokenDto,
   RotateTokenDto,
@@ -56,12 +57,17 @@ export class PersonalAccessTokensController {
   /**
    * List your tokens
    *
-   * @remarks Every token of the calling user, newest first. Secrets are never answered.
+   * @remarks Every token of the calling user, newest first; `expiringWithinDays` keeps those that
+   * expire within that many days and have not expired yet. Secrets are never answered.
    */
   @Get()
   @ApiOkResponse({ description: 'Your tokens, newest first', type: [TokenResponseDto] })
-  async listTokens(@CurrentPrincipal() caller: Principal): Promise<TokenResponseDto[]> {
-    return (await this.tokensService.list(caller.user)).map(toTokenResponse);
+  @ApiBadRequestResponse(INVALID)
+  async listTokens(
+    @CurrentPrincipal() caller: Principal,
+    @Query() query: ListTokensQueryDto,
+  ): Promise<TokenResponseDto[]> {
+    return (await this.tokensService.list(caller.user, query)).map(toTokenResponse);
   }
 
   /**

@@ -42,6 +42,23 @@ import {
   secretHint,
 } from '../../common/tokens/token-secret';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Narrows a token list. */
+export interface TokenListFilter {
+  /** Only tokens that have not expired and expire within this many days. */
+  expiringWithinDays?: number;
+}
+
+/** A token the expiry warnings look at. */
+export interface ExpiringToken {
+  id: string;
+  userId: string;
+  organisationId: string;
+  note: string;
+  expiresAt: Date;
+}
+
 /** The user a token belongs to. */
 export type TokenOwner = UserFields & { organisationId: string };
 
@@ -85,9 +102,16 @@ export class PersonalAccessTokensService {
   ) {}
 
   /** The owner's tokens, newest first. */
-  async list(owner: TokenOwner): Promise<LoadedToken[]> {
-    const tokens = await this.tokensWithProjects()
-      .where('token.userId = :userId', { userId: owner.id })
+  async list(owner: TokenOwner, filter: TokenListFilter = {}): Promise<LoadedToken[]> {
+    const query = this.tokensWithProjects().where('token.userId = :userId', { userId: owner.id });
+    if (filter.expiringWithinDays !== undefined) {
+      const now = new Date();
+      query.andWhere('token.expiresAt > :now AND token.expiresAt <= :horizon', {
+        now,
+        horizon: new Date(now.getTime() + filter.expiringWithinDays * DAY_MS),
+      });
+    }
+    const tokens = await query
       .orderBy('token.createdAt', 'DESC')
       .addOrderBy('token.id', 'ASC')
       .addOrderBy('project.name', 'ASC')
@@ -369,6 +393,87 @@ export class PersonalAccessTokensService {
       throw new NotFoundException('No token of this organisation has this secret');
     }
     return { status, token: this.withOwner(token, token.user) };
+  }
+
+  /**
+   * Deletes every live token among `secrets` (the well-formed ones), each recorded as
+   * `token.revoked-leaked` in its own organisation with the reporter's address. Answers nothing:
+   * the caller must not learn what was found.
+   */
+  async revokeLeaked(secrets: readonly string[], reporterIp: string | null): Promise<void> {
+    const hashes = [...new Set(secrets.filter(isWellFormedTokenSecret))].map((secret) =>
+      this.hasher.hash(secret),
+    );
+    if (hashes.length === 0) {
+      return;
+    }
+    await this.publisher.transaction(async (tx) => {
+      const now = Date.now();
+      const { entities, raw } = await tx.manager
+        .createQueryBuilder(PersonalAccessToken, 'token')
+        .innerJoin('token.user', 'user')
+        .select(['token.id', 'token.userId', 'token.note', 'token.permissions', 'token.expiresAt'])
+        .addSelect('user.organisationId', 'organisationId')
+        .where('token.secretHash IN (:...hashes)', { hashes })
+        .getRawAndEntities<{ organisationId: string }>();
+      const live = entities
+        .map((token, index) => ({ token, organisationId: raw[index].organisationId }))
+        .filter(({ token }) => !isExpired(token.expiresAt, now));
+      if (live.length === 0) {
+        return;
+      }
+      await tx.manager.delete(
+        PersonalAccessToken,
+        live.map(({ token }) => token.id),
+      );
+      for (const { token, organisationId } of live) {
+        tx.publish({
+          name: DomainEvents.TokenRevokedLeaked,
+          organisationId,
+          actor: { userId: null, tokenId: null, ip: reporterIp },
+          targetType: 'token',
+          targetId: token.id,
+          details: {
+            note: token.note,
+            permissions: token.permissions,
+            userId: token.userId,
+            expiresAt: token.expiresAt?.toISOString() ?? null,
+          },
+        });
+      }
+    });
+  }
+
+  /**
+   * Tokens whose expiry falls between `from` and `to`, with their organisation, in pages ordered
+   * by id (`afterId` is the last id of the previous page): what the expiry warnings scan.
+   */
+  async expiringBetween(
+    from: Date,
+    to: Date,
+    afterId: string | null,
+    limit: number,
+  ): Promise<ExpiringToken[]> {
+    const query = this.tokens
+      .createQueryBuilder('token')
+      .innerJoin('token.user', 'user')
+      .select(['token.id', 'token.userId', 'token.note', 'token.expiresAt'])
+      .addSelect('user.organisationId', 'organisationId')
+      .where('token.expiresAt >= :from AND token.expiresAt <= :to', { from, to });
+    if (afterId !== null) {
+      query.andWhere('token.id > :afterId', { afterId });
+    }
+    const { entities, raw } = await query
+      .orderBy('token.id', 'ASC')
+      .limit(limit)
+      .getRawAndEntities<{ organisationId: string }>();
+    return entities.map((token, index) => ({
+      id: token.id,
+      userId: token.userId,
+      note: token.note,
+      expiresAt: token.expiresAt!,
+      organisationId: raw[index].organisationId,
+    }));
   }
 
   private tokensWithProjects(): SelectQueryBuilder<PersonalAccessToken> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import {
   ApiBadRequestResponse,
@@ -14,7 +14,7 @@ import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
 import { AdminOnly, AuthenticatedUser, CurrentActor, CurrentUser } from '../auth';
 import { UsersService } from '../users/users.service';
-import { CreateTokenDto, RegenerateTokenDto } from './dto/token-requests.dto';
+import { CreateTokenDto, ListTokensQueryDto, RegenerateTokenDto } from './dto/token-requests.dto';
 import { CreatedTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import { PersonalAccessTokensService } from './personal-access-tokens.service';
 import { IdempotencyRequest, Idempotent } from './idempotency/idempotent.decorator';
@@ -48,7 +48,8 @@ export class ServiceUserTokensController {
   /**
    * List a service user's tokens
    *
-   * @remarks Every token of the service user, newest first (admin only).
+   * @remarks Every token of the service user, newest first (admin only); `expiringWithinDays`
+   * keeps those that expire within that many days and have not expired yet.
    */
   @ServiceUserParam('whose tokens to list')
   @Get()
@@ -56,9 +57,10 @@ export class ServiceUserTokensController {
   async listServiceUserTokens(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('userId', ParseUuidPipe) userId: string,
+    @Query() query: ListTokensQueryDto,
   ): Promise<TokenResponseDto[]> {
     const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
-    return (await this.tokensService.list(owner)).map(toTokenResponse);
+    return (await this.tokensService.list(owner, query)).map(toTokenResponse);
   }
 
   /**

@@ -1,6 +1,10 @@
 import { ApiProperty, PickType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type as TransformType } from 'class-transformer';
 import {
+  IsInt,
+  IsOptional,
+  Max,
+  Min,
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
@@ -122,4 +126,15 @@ export class LookupTokenDto {
   @IsString()
   @MaxLength(200)
   token: string;
+}
+
+export class ListTokensQueryDto {
+  /** Only tokens that have not expired and expire within this many days (0 to 3650) */
+  @ApiProperty({ required: false, example: 7 })
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  expiringWithinDays?: number;
 }

@@ -1,0 +1,30 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class CreateTokenExpiryNotices1796042675001 implements MigrationInterface {
+    name = 'CreateTokenExpiryNotices1796042675001'
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`
+            CREATE TABLE "token_expiry_notices" (
+                "token_id" varchar NOT NULL,
+                "expires_at" datetime NOT NULL,
+                "threshold_days" integer NOT NULL,
+                "sent_at" datetime NOT NULL,
+                PRIMARY KEY ("token_id", "expires_at", "threshold_days")
+            )
+        `);
+        await queryRunner.query(`
+            CREATE INDEX "token_expiry_notices_expires_at_index" ON "token_expiry_notices" ("expires_at")
+        `);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`
+            DROP INDEX "token_expiry_notices_expires_at_index"
+        `);
+        await queryRunner.query(`
+            DROP TABLE "token_expiry_notices"
+        `);
+    }
+
+}
