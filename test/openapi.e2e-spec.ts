@@ -324,6 +324,7 @@ describe('OpenAPI document', () => {
       expect(open.map(where).sort()).toEqual([
         'GET /health',
         'GET /health/ready',
+        'POST /api/credentials/revoke',
         'POST /api/invitations/accept',
       ]);
       for (const located of open) {
