@@ -5,7 +5,7 @@ import { WebhookReceiver } from './support/webhook-receiver';
 
 /* POST /api/credentials/revoke: what a secret scanner calls when it finds a token exposed. */
 
-const LIMIT = 8;
+const LIMIT = 12;
 
 describe('POST /api/credentials/revoke', () => {
   let t: TestApp;
