@@ -172,6 +172,42 @@ export async function everyOtherOperation(api: Client) {
     await api.GET('/api/audit-log', { params: { query: { action: 'token.created' } } }),
   );
 
+  // Webhooks
+  const webhook = ok(
+    'createWebhook',
+    await api.POST('/api/webhooks', {
+      body: { url: 'https://hooks.example.com/pat', events: ['token.expiring', 'token.expired'] },
+    }),
+  );
+  const signingSecret: string = webhook.secret;
+  ok('listWebhooks', await api.GET('/api/webhooks'));
+  const hook = { path: { webhookId: webhook.id } };
+  ok('getWebhook', await api.GET('/api/webhooks/{webhookId}', { params: hook }));
+  ok(
+    'updateWebhook',
+    await api.PUT('/api/webhooks/{webhookId}', { params: hook, body: { events: ['*'] } }),
+  );
+  const deliveries = ok(
+    'listWebhookDeliveries',
+    await api.GET('/api/webhooks/{webhookId}/deliveries', { params: hook }),
+  );
+  const [delivery] = deliveries.results;
+  if (delivery) {
+    ok(
+      'redeliverWebhookDelivery',
+      await api.POST('/api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver', {
+        params: { path: { webhookId: webhook.id, deliveryId: delivery.id } },
+      }),
+    );
+  }
+  ok('deleteWebhook', await api.DELETE('/api/webhooks/{webhookId}', { params: hook }));
+
+  // A secret found where it should not be: revoked without a token.
+  ok(
+    'revokeCredentials',
+    await api.POST('/api/credentials/revoke', { body: { credentials: [pat.token] } }),
+  );
+
   // Last: the token rotates itself (the secret in use changes), then deletes itself.
   const rotated = ok(
     'rotateSelf',
