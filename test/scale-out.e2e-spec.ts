@@ -519,13 +519,18 @@ const useRedis = redisReachable || REQUIRE_REDIS;
       expectStatus(blocked, 429);
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
       expectStatus(await guess(b, FAILURE_LIMIT + 1), 429);
-      // Both have now seen the block: a valid token from that address is refused too...
-      for (const instance of [a, b]) {
-        expectStatus(await profile(instance, admin, ip), 429);
+      // Both have now seen the block: a wrong token from that address answers 429 on either...
+      for (const [attempt, instance] of [a, b].entries()) {
+        expectStatus(await guess(instance, FAILURE_LIMIT + 2 + attempt), 429);
       }
-      // ...while the same token from another address is not.
+      // ...a valid token from it is served, and a wrong one from another address is a plain 401.
+      const elsewhere = clientAddress();
       for (const instance of [a, b]) {
-        expectStatus(await profile(instance, admin, adminIp), 200);
+        expectStatus(await profile(instance, admin, ip), 200);
+        expectStatus(
+          await call(instance, 'GET', '/api/profile', { token: 'opat_wrong', ip: elsewhere }),
+          401,
+        );
       }
     },
   );

@@ -1,9 +1,9 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Redis } from 'ioredis';
+import { BoundedRateLimitStore } from '../../common/rate-limit';
 import { authConfig, AuthConfig } from '../../config/auth.config';
 import { BearerStrategy } from './bearer.strategy';
 import { IpRefusals } from './ip-refusals';
@@ -13,6 +13,7 @@ import {
   FAILED_AUTH_REDIS,
   FAILED_AUTH_STORAGE,
   FailedAuthenticationThrottle,
+  MAX_TRACKED_ADDRESSES,
 } from './failed-authentication-throttle';
 import { AccessRuleGuard, AdminGuard } from './guards/access.guards';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
@@ -63,7 +64,9 @@ export class AuthModule {
           provide: FAILED_AUTH_STORAGE,
           inject: [FAILED_AUTH_REDIS],
           useFactory: (redis: Redis | null) =>
-            redis ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageService(),
+            redis
+              ? new ThrottlerStorageRedisService(redis)
+              : new BoundedRateLimitStore(MAX_TRACKED_ADDRESSES),
         },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_GUARD, useClass: AccessRuleGuard },

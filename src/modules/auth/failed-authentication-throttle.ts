@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
+import { LruMap } from '../../common/rate-limit';
 import { authConfig, AuthConfig } from '../../config/auth.config';
 
 export const FAILED_AUTH_STORAGE = Symbol('FAILED_AUTH_STORAGE');
@@ -8,21 +9,27 @@ export const FAILED_AUTH_STORAGE = Symbol('FAILED_AUTH_STORAGE');
 export const FAILED_AUTH_REDIS = Symbol('FAILED_AUTH_REDIS');
 const THROTTLER_NAME = 'failed-authentication';
 const BLOCKS_CHANNEL = 'pat-service:auth-blocks';
-const MAX_REMEMBERED_BLOCKS = 100_000;
+/**
+ * Addresses tracked in memory at once, counts and known blocks alike (about 10 MB each when
+ * full): past that the address seen longest ago is forgotten, whatever the number of addresses.
+ */
+export const MAX_TRACKED_ADDRESSES = 100_000;
 const WARN_EVERY_MS = 10_000;
 
 /**
- * Counts failed authentications per client address in the throttler storage (memory, or Redis when
- * REDIS_URL is set, shared by every instance). Past the limit the address is blocked: every request
- * from it answers 429 before any token is looked up, so that a correct guess cannot get through
- * either. Valid tokens are never counted. A block is announced to every instance through Redis,
- * so that checking a request costs no round trip anywhere.
+ * Counts refused tokens per client address (in memory, or in Redis when REDIS_URL is set, shared
+ * by every instance). Past the limit the address is blocked: further refused tokens from it
+ * answer 429 at once, without counting them again. A valid token from a blocked address is
+ * served: a 256-bit secret with a checksum cannot be guessed, so the block exists to shed the
+ * load of wrong guesses, and must not lock out the other clients behind one NAT or balancer.
+ * A block is announced to every instance through Redis, so that the next refusal costs no
+ * round trip anywhere.
  */
 @Injectable()
 export class FailedAuthenticationThrottle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(FailedAuthenticationThrottle.name);
   /** Blocks known to this instance: seen here or announced by another instance. */
-  private readonly blockedUntil = new Map<string, number>();
+  private readonly blockedUntil = new LruMap<string, number>(MAX_TRACKED_ADDRESSES);
   private subscriber?: Redis;
   private lastWarning = 0;
 
@@ -49,21 +56,16 @@ export class FailedAuthenticationThrottle implements OnModuleInit, OnApplication
     await this.redis?.quit().catch(() => undefined);
   }
 
-  /** Seconds until the address may try again, or 0 when it is not blocked. */
-  retryAfterSeconds(ip: string, now = Date.now()): number {
-    const until = this.blockedUntil.get(ip);
-    if (until === undefined) {
-      return 0;
+  /**
+   * A token from `ip` was refused. Answers the seconds to wait when the address is blocked
+   * (answer 429), else 0 (answer 401). A refusal from an address known to be blocked is not
+   * counted again, and costs no round trip.
+   */
+  async recordFailure(ip: string, now = Date.now()): Promise<number> {
+    const known = this.knownBlock(ip, now);
+    if (known > 0) {
+      return known;
     }
-    if (until <= now) {
-      this.blockedUntil.delete(ip);
-      return 0;
-    }
-    return Math.ceil((until - now) / 1000);
-  }
-
-  /** Records a failure; answers the seconds to wait when the address is now blocked, else 0. */
-  async recordFailure(ip: string): Promise<number> {
     try {
       const record = await this.storage.increment(
         `auth-failure:${ip}`,
@@ -77,7 +79,7 @@ export class FailedAuthenticationThrottle implements OnModuleInit, OnApplication
       }
       const seconds = Math.max(1, record.timeToBlockExpire);
       const until = Date.now() + seconds * 1000;
-      this.block(ip, until);
+      this.blockedUntil.set(ip, until);
       this.redis?.publish(BLOCKS_CHANNEL, JSON.stringify({ ip, until })).catch(() => undefined);
       return seconds;
     } catch (error) {
@@ -87,27 +89,33 @@ export class FailedAuthenticationThrottle implements OnModuleInit, OnApplication
     }
   }
 
+  /** Addresses whose block this instance remembers (at most MAX_TRACKED_ADDRESSES). */
+  get trackedBlocks(): number {
+    return this.blockedUntil.size;
+  }
+
+  /** Seconds until a block this instance knows of ends, or 0. */
+  private knownBlock(ip: string, now: number): number {
+    const until = this.blockedUntil.peek(ip);
+    if (until === undefined) {
+      return 0;
+    }
+    if (until <= now) {
+      this.blockedUntil.delete(ip);
+      return 0;
+    }
+    return Math.ceil((until - now) / 1000);
+  }
+
   private remember(message: string): void {
     try {
       const { ip, until } = JSON.parse(message) as { ip: unknown; until: unknown };
       if (typeof ip === 'string' && typeof until === 'number' && until > Date.now()) {
-        this.block(ip, until);
+        this.blockedUntil.set(ip, until);
       }
     } catch {
       // not one of ours
     }
-  }
-
-  private block(ip: string, until: number): void {
-    if (this.blockedUntil.size >= MAX_REMEMBERED_BLOCKS) {
-      const now = Date.now();
-      for (const [address, expiry] of this.blockedUntil) {
-        if (expiry <= now) {
-          this.blockedUntil.delete(address);
-        }
-      }
-    }
-    this.blockedUntil.set(ip, until);
   }
 
   /** At most one warning every ten seconds: an attack on a broken store must not flood the log. */

@@ -23,7 +23,8 @@ class AuthenticationFailed extends UnauthorizedException {}
 /**
  * The global guard: every route needs a valid bearer token unless it is @Public(). No token, or
  * an unknown, malformed, expired or deleted one, answers 401 with `WWW-Authenticate: Bearer`.
- * An address with too many failures answers 429 with `Retry-After`.
+ * An address with too many refused tokens answers 429 with `Retry-After` to further refused
+ * tokens; a valid token from it is served.
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard('bearer') {
@@ -50,10 +51,6 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
       context.getHandler(),
       context.getClass(),
     ]);
-    const retryAfter = this.throttle.retryAfterSeconds(request.ip);
-    if (retryAfter > 0) {
-      throw blocked(reply, retryAfter, gateway);
-    }
     try {
       await super.canActivate(context);
     } catch (error) {

@@ -1,0 +1,2 @@
+export { BoundedRateLimitStore } from './bounded-rate-limit-store';
+export { LruMap } from './lru-map';
