@@ -70,6 +70,19 @@ describe('BoundedRateLimitStore', () => {
     expect(store.hit('kept', MINUTE, 1000, MINUTE, 10_000).totalHits).toBeGreaterThan(100);
   });
 
+  it('should take constant time per new key when full: no scan of the stored keys', () => {
+    // At capacity every new key evicts one. A store that scanned its keys for each new one (as
+    // the earlier fixed-window limiter did) needs 10,000 steps per key here, minutes in all.
+    const store = new BoundedRateLimitStore(10_000);
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 300_000; i++) {
+      store.hit(`address-${i}`, MINUTE, 5, MINUTE, 1_000);
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(store.size).toBe(10_000);
+    expect(ms).toBeLessThan(5_000);
+  });
+
   it('should answer as @nestjs/throttler storage does, through increment()', async () => {
     const store = new BoundedRateLimitStore(10);
     const first = await store.increment('a', MINUTE, 1, MINUTE, 'any');

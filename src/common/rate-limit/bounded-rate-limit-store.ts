@@ -1,6 +1,6 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
-import { LruMap } from './lru-map';
+import { LRUCache } from 'lru-cache';
 
 interface Window {
   /** When the current window ends (ms since the epoch). */
@@ -11,24 +11,25 @@ interface Window {
 }
 
 /**
- * Counts hits per key (a client address) in fixed windows, in this process's memory, for every
- * per-address limit of the service. Past `limit` hits in a window the key is blocked for
- * `blockMs` (with 0, until the window ends). The store holds at most `capacity` keys, whatever
- * clients send: a new key past that
- * forgets the key hit longest ago (an attacker with many addresses can push counts out, never
- * grow the memory). It is @nestjs/throttler's ThrottlerStorage, so it stands in for the Redis
- * storage when that is not configured or not reachable; unlike the library's own in-memory
- * storage it keeps one small record per key (no per-hit list) and needs no sweep timer.
+ * Counts hits per key (a client address) in fixed windows, in this process's memory: the one
+ * store of every per-address limit of the service. Past `limit` hits in a window the key is
+ * blocked for `blockMs` (with 0, until the window ends). It holds at most `capacity` keys,
+ * whatever clients send: a new key past that forgets the key hit longest ago, so an attacker with
+ * many addresses can push counts out but never grow the memory. It is @nestjs/throttler's
+ * ThrottlerStorage, so it stands in for the Redis storage when that is not configured or not
+ * reachable; unlike the library's own in-memory storage it keeps one small record per key (no
+ * list of hits) and has no bound-less map or sweep timer.
  */
 export class BoundedRateLimitStore implements ThrottlerStorage {
-  private readonly windows: LruMap<string, Window>;
+  private readonly windows: LRUCache<string, Window>;
 
   constructor(capacity: number) {
-    this.windows = new LruMap(capacity);
+    // lru-cache: O(1) per operation (a linked list over preallocated arrays), never a scan.
+    this.windows = new LRUCache({ max: capacity });
   }
 
   get capacity(): number {
-    return this.windows.capacity;
+    return this.windows.max;
   }
 
   get size(): number {

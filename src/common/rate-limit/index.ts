@@ -1,2 +1,1 @@
 export { BoundedRateLimitStore } from './bounded-rate-limit-store';
-export { LruMap } from './lru-map';

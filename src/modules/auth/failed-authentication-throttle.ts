@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
-import { LruMap } from '../../common/rate-limit';
+import { LRUCache } from 'lru-cache';
 import { authConfig, AuthConfig } from '../../config/auth.config';
 
 export const FAILED_AUTH_STORAGE = Symbol('FAILED_AUTH_STORAGE');
@@ -29,7 +29,9 @@ const WARN_EVERY_MS = 10_000;
 export class FailedAuthenticationThrottle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(FailedAuthenticationThrottle.name);
   /** Blocks known to this instance: seen here or announced by another instance. */
-  private readonly blockedUntil = new LruMap<string, number>(MAX_TRACKED_ADDRESSES);
+  private readonly blockedUntil = new LRUCache<string, number>({
+    max: MAX_TRACKED_ADDRESSES,
+  });
   private subscriber?: Redis;
   private lastWarning = 0;
 

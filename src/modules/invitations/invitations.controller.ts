@@ -19,7 +19,7 @@ import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { AnswersWithSecret } from '../../common/http/no-store.decorator';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { FixedWindowLimiter } from '../../common/rate-limit/fixed-window-limiter';
+import { BoundedRateLimitStore } from '../../common/rate-limit';
 import { AdminOnly, AuthenticatedUser, CurrentActor, CurrentUser, Public } from '../auth';
 import { toCreatedTokenResponse } from '../personal-access-tokens/token.mapper';
 import { toUserResponse } from '../users/user.mapper';
@@ -37,6 +37,8 @@ const INVALID = {
   type: ErrorResponseDto,
 };
 const HOUR_MS = 60 * 60 * 1000;
+/** Addresses whose attempts are counted at once; past that the oldest is forgotten. */
+export const MAX_TRACKED_ADDRESSES = 10_000;
 
 /** Inviting a person (admin only). */
 @ApiTag('Users', "The organisation's people and service users (admin only)")
@@ -83,13 +85,14 @@ export class InviteUserController {
 @ApiTag('Invitations', 'Joining the organisation with an invitation code (no token needed)')
 @Controller('invitations')
 export class InvitationsController {
-  private readonly limiter: FixedWindowLimiter;
+  readonly attempts = new BoundedRateLimitStore(MAX_TRACKED_ADDRESSES);
+  private readonly limitPerHour: number;
 
   constructor(
     private readonly invitations: InvitationsService,
     @Inject(invitationsConfig.KEY) config: InvitationsConfig,
   ) {
-    this.limiter = new FixedWindowLimiter(config.acceptLimitPerHour, HOUR_MS);
+    this.limitPerHour = config.acceptLimitPerHour;
   }
 
   /**
@@ -120,9 +123,15 @@ export class InvitationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Body() dto: AcceptInvitationDto,
   ): Promise<AcceptedInvitationResponseDto> {
-    const retryAfter = this.limiter.attempt(request.ip);
-    if (retryAfter > 0) {
-      void reply.header('Retry-After', String(retryAfter));
+    // Refused until the hour that began with the address's first attempt is over.
+    const { isBlocked, timeToBlockExpire } = this.attempts.hit(
+      request.ip,
+      HOUR_MS,
+      this.limitPerHour,
+      0,
+    );
+    if (isBlocked) {
+      void reply.header('Retry-After', String(timeToBlockExpire));
       throw new HttpException(
         'Too many attempts to accept an invitation from this address; try again later',
         HttpStatus.TOO_MANY_REQUESTS,
