@@ -61,8 +61,8 @@ switchable(
 // The SQL: the token read answers what it answered the first time.
 switchable(
   'sql',
-  exported('TokenReader').TokenReader.prototype,
-  'find',
+  exported('PersonalAccessTokenRepository').PersonalAccessTokenRepository.prototype,
+  'findOne',
   memo(([key]) => JSON.stringify(key)),
 );
 
@@ -120,10 +120,9 @@ switchable(
   memo(([secret]) => secret),
 );
 
-// The access rule guards.
-const guards = exported('AccessRuleGuard');
-switchable('access-rule', guards.AccessRuleGuard.prototype, 'canActivate', () => true);
-switchable('admin-guard', guards.AdminGuard.prototype, 'canActivate', () => true);
+// The access rules: the declared rule's evaluation in the global guard, and AdminGuard.
+switchable('access-rule', exported('evaluateAccess'), 'evaluateAccess', () => ({ allowed: true }));
+switchable('admin-guard', exported('AdminGuard').AdminGuard.prototype, 'canActivate', () => true);
 
 // The pipes: path parameters pass as they are (the benchmark sends lower-case UUIDs).
 switchable(

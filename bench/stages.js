@@ -92,13 +92,15 @@ const SPECIFIC = [
     'mapping (rows and entities to the answer)',
     (frame) =>
       frame.url.endsWith('.mapper.js') ||
-      (app('/token-reader.js')(frame) && /^(toToken|date)$/.test(frame.functionName)),
+      (app('/personal-access-token.repository.js')(frame) &&
+        /^(findOne|findBySecretHash|owner)$/.test(frame.functionName)) ||
+      (app('/prepared-query.js')(frame) && /^row/.test(frame.functionName)),
   ],
   [
     'SQL (driver and statement)',
     (frame) =>
       lib(/node_modules\/(better-sqlite3|pg|pg-protocol|pg-pool|pg-types|typeorm)\//)(frame) ||
-      app('/token-reader.js')(frame),
+      app('/prepared-query.js')(frame),
   ],
   [
     'serialisation',
@@ -126,7 +128,6 @@ const SPECIFIC = [
   [
     'access rule guard',
     (frame) =>
-      frame.className === 'AccessRuleGuard' ||
       /\/(access-rule|permissions)\.js$/.test(frame.url) ||
       lib(/@nestjs\/core\/(guards|services\/reflector)/)(frame),
   ],

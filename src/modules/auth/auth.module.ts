@@ -15,7 +15,7 @@ import {
   FailedAuthenticationThrottle,
   MAX_TRACKED_ADDRESSES,
 } from './failed-authentication-throttle';
-import { AccessRuleGuard, AdminGuard } from './guards/access.guards';
+import { AdminGuard } from './guards/access.guards';
 import { BearerAuthGuard } from './guards/bearer-auth.guard';
 import { PrincipalResolver } from './principal-resolver.service';
 import { SecretHashingModule } from './secret-hashing.module';
@@ -30,7 +30,7 @@ export interface AuthModuleOptions {
 
 /**
  * Authentication and authorization for every route: the bearer strategy, the principal resolver
- * and its cache, the global guards (authenticate, then the declared access rule) and the
+ * and its cache, the global guard (authenticate, then the declared access rule) and the
  * failed-authentication throttle.
  */
 @Module({})
@@ -69,7 +69,6 @@ export class AuthModule {
               : new BoundedRateLimitStore(MAX_TRACKED_ADDRESSES),
         },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
-        { provide: APP_GUARD, useClass: AccessRuleGuard },
       ],
       exports: [AdminGuard, PrincipalResolver],
     };

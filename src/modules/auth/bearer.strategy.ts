@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-http-bearer';
+import type { Strategy as PassportStrategyBase } from 'passport';
 import { Principal } from './principal';
 import { PrincipalResolver } from './principal-resolver.service';
 
-/** What the strategy sees of a request: the header alone, so that a token in a query string or body is never read. */
-export interface BearerRequest {
+/** passport's typings speak of Express requests; this service's are Fastify's. */
+type PassportRequest = Parameters<PassportStrategyBase['authenticate']>[0];
+
+/** What passport-http-bearer is shown of a request: the Authorization header and the address. */
+interface BearerView {
   headers: { authorization?: string };
   ip: string;
-  user?: Principal;
 }
 
 @Injectable()
@@ -17,7 +21,17 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
     super({ passReqToCallback: true });
   }
 
-  async validate(request: BearerRequest, secret: string): Promise<Principal | false> {
-    return (await this.resolver.resolve(secret, request.ip)) ?? false;
+  /**
+   * passport-http-bearer also reads `access_token` from the query string and the body; a secret
+   * there ends up in logs and caches, so the strategy sees the header alone.
+   */
+  override authenticate(request: PassportRequest, options?: object): void {
+    const { headers, ip } = request as unknown as FastifyRequest;
+    const view: BearerView = { headers: { authorization: headers.authorization }, ip };
+    super.authenticate(view as unknown as PassportRequest, options);
+  }
+
+  async validate(view: BearerView, secret: string): Promise<Principal | false> {
+    return (await this.resolver.resolve(secret, view.ip)) ?? false;
   }
 }

@@ -11,7 +11,6 @@ import { PersonalAccessTokenRepository } from './personal-access-token.repositor
 import { PersonalAccessTokensController } from './personal-access-tokens.controller';
 import { PersonalAccessTokensService } from './personal-access-tokens.service';
 import { ServiceUserTokensController } from './service-user-tokens.controller';
-import { TokenReader } from './token-reader';
 
 @Module({
   imports: [
@@ -24,7 +23,6 @@ import { TokenReader } from './token-reader';
   providers: [
     PersonalAccessTokensService,
     PersonalAccessTokenRepository,
-    TokenReader,
     IdempotencyStore,
     // What authentication reads stored tokens through (see AuthModule.forRoot in the app module).
     { provide: PrincipalSource, useExisting: PersonalAccessTokenRepository },

@@ -1,33 +1,48 @@
 import {
   ExecutionContext,
+  ForbiddenException,
   HttpException,
   HttpStatus,
-  ForbiddenException,
   Injectable,
+  Logger,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { BearerRequest } from '../bearer.strategy';
-import { GATEWAY_CHECK_KEY, IS_PUBLIC_KEY } from '../access-metadata';
-import { IpRefusals } from '../ip-refusals';
+import { AccessRule, evaluateAccess } from '../access-rule';
+import { ACCESS_RULE_KEY, GATEWAY_CHECK_KEY, IS_PUBLIC_KEY } from '../access-metadata';
 import { FailedAuthenticationThrottle } from '../failed-authentication-throttle';
+import { IpRefusals } from '../ip-refusals';
 import { Principal } from '../principal';
 
-type AuthenticatedRequest = FastifyRequest & { user?: Principal; bearerView?: BearerRequest };
+type AuthenticatedRequest = FastifyRequest<{ Params: Record<string, string | undefined> }> & {
+  user?: Principal;
+};
+
+/** What a route declares, read once per handler. */
+interface RouteAccess {
+  isPublic: boolean;
+  rule?: AccessRule;
+  gateway: boolean;
+}
 
 /** Thrown by handleRequest, so that canActivate can tell a refused token from any other error. */
-class AuthenticationFailed extends UnauthorizedException {}
+class InvalidBearerToken extends UnauthorizedException {}
 
 /**
- * The global guard: every route needs a valid bearer token unless it is @Public(). No token, or
- * an unknown, malformed, expired or deleted one, answers 401 with `WWW-Authenticate: Bearer`.
- * An address with too many refused tokens answers 429 with `Retry-After` to further refused
- * tokens; a valid token from it is served.
+ * The one global guard: a @Public() route passes; any other route needs a valid bearer token
+ * (401 with `WWW-Authenticate` otherwise), then its declared access rule. An address with too many
+ * refused tokens answers 429 with `Retry-After` to further refused tokens; a valid token from it
+ * is served. A route that declares no rule is refused, so that a
+ * forgotten decorator fails safe. The admin rule is left to AdminGuard, which @AdminOnly() attaches.
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard('bearer') {
+  private readonly logger = new Logger(BearerAuthGuard.name);
+  /** Route metadata never changes after start-up: looked up once per handler, then kept. */
+  private readonly routes = new WeakMap<object, RouteAccess>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly throttle: FailedAuthenticationThrottle,
@@ -37,30 +52,27 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) {
+    const route = this.routeOf(context);
+    if (route.isPublic) {
       return true;
+    }
+    if (!route.rule) {
+      this.logger.error(
+        `${context.getClass().name}.${context.getHandler().name} declares no access rule: refused`,
+      );
+      throw new ForbiddenException('This route declares no access rule');
     }
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const gateway = this.reflector.getAllAndOverride<boolean | undefined>(GATEWAY_CHECK_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
     try {
       await super.canActivate(context);
     } catch (error) {
-      if (!(error instanceof AuthenticationFailed)) {
-        throw error;
-      }
-      throw await this.refuse(request, reply, gateway);
+      throw error instanceof InvalidBearerToken
+        ? await this.refuse(request, reply, route.gateway)
+        : error;
     }
-    const principal = request.bearerView!.user!;
-    request.user = principal;
+    const principal = request.user!;
     // Every authenticated answer says when its token expires (GitHub sends the same).
     if (principal.token.expiresAt) {
       void reply.header('X-Token-Expires-At', principal.token.expiresAt.toISOString());
@@ -69,36 +81,44 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
       this.ipRefusals.record(principal, request.ip);
       throw new ForbiddenException('This token may not be used from this address');
     }
+    if (route.rule.kind !== 'admin') {
+      const decision = evaluateAccess(route.rule, principal, request.params ?? {});
+      if (!decision.allowed) {
+        throw new ForbiddenException(decision.reason);
+      }
+    }
     return true;
   }
 
-  /** Passport sees a view of the request with the Authorization header only. */
-  override getRequest(context: ExecutionContext): BearerRequest {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.bearerView ??= {
-      headers: { authorization: request.headers.authorization },
-      ip: request.ip,
-    };
-    return request.bearerView;
-  }
-
   override handleRequest<TUser = Principal>(error: unknown, principal: TUser | false): TUser {
-    if (error instanceof Error) {
-      throw error;
-    }
     if (error) {
-      throw new Error('Bearer authentication failed');
+      throw error instanceof Error ? error : new Error('Bearer authentication failed');
     }
     if (!principal) {
-      throw new AuthenticationFailed();
+      throw new InvalidBearerToken();
     }
     return principal;
+  }
+
+  private routeOf(context: ExecutionContext): RouteAccess {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      const targets = [handler, context.getClass()];
+      route = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) ?? false,
+        rule: this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE_KEY, targets),
+        gateway: this.reflector.getAllAndOverride<boolean>(GATEWAY_CHECK_KEY, targets) ?? false,
+      };
+      this.routes.set(handler, route);
+    }
+    return route;
   }
 
   private async refuse(
     request: AuthenticatedRequest,
     reply: FastifyReply,
-    gateway = false,
+    gateway: boolean,
   ): Promise<HttpException> {
     // A missing header is not a guess: only presented tokens count towards the throttle.
     const presented = Boolean(request.headers.authorization);
@@ -118,7 +138,7 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
  * A blocked address: 429, or on the gateway check 401 (nginx's auth_request turns a 429 into a
  * 500 for the client; a 401 is what every gateway passes on as a refusal).
  */
-function blocked(reply: FastifyReply, retryAfter: number, gateway = false): HttpException {
+function blocked(reply: FastifyReply, retryAfter: number, gateway: boolean): HttpException {
   reply.header('Retry-After', String(retryAfter));
   if (gateway) {
     reply.header('WWW-Authenticate', 'Bearer realm="api", error="invalid_token"');

@@ -1,0 +1,101 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+
+/*
+ * The hottest reads (authentication, the documented GET) skip TypeORM's query builder and entity
+ * hydration, which cost several times the rest of the request: one SQL statement of constant
+ * text, prepared once. TypeORM has no public API for a prepared statement, so this reaches two
+ * fields of its drivers: better-sqlite3's `databaseConnection` and pg's pool `master`.
+ * `assertPreparedQueriesSupported` runs at start-up so that a TypeORM upgrade that renames them
+ * fails loudly there, not at the first request.
+ */
+
+interface SqliteDriverInternals {
+  databaseConnection?: Pick<Database, 'prepare'>;
+}
+
+interface PostgresDriverInternals {
+  master?: Pick<Pool, 'query'>;
+}
+
+/** Throws, naming the missing field, unless the data source's driver exposes what PreparedQuery uses. */
+export function assertPreparedQueriesSupported(dataSource: DataSource): void {
+  const { type } = dataSource.options;
+  const driver = dataSource.driver as SqliteDriverInternals & PostgresDriverInternals;
+  const missing =
+    type === 'better-sqlite3'
+      ? typeof driver.databaseConnection?.prepare !== 'function' && 'driver.databaseConnection.prepare'
+      : type === 'postgres'
+        ? typeof driver.master?.query !== 'function' && 'driver.master.query'
+        : `a driver for ${type}`;
+  if (missing) {
+    throw new Error(
+      `Prepared queries need TypeORM's ${missing}, which this TypeORM version does not provide: ` +
+        'update src/database/prepared-query.ts for it',
+    );
+  }
+}
+
+/** The same statement in each database's placeholder style ($1 on PostgreSQL, ? on SQLite). */
+export interface PreparedQueryText {
+  postgres: string;
+  sqlite: string;
+}
+
+/**
+ * One SELECT, prepared once: on better-sqlite3 a Statement kept for the connection's life, on
+ * PostgreSQL a named statement that each pooled connection parses and plans once.
+ */
+export class PreparedQuery<Row> {
+  private readonly postgres: boolean;
+  private statement?: Statement<unknown[], Row>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly name: string,
+    private readonly text: PreparedQueryText,
+  ) {
+    assertPreparedQueriesSupported(dataSource);
+    this.postgres = dataSource.options.type === 'postgres';
+  }
+
+  /** Booleans are bound as 0/1 on SQLite, which has no boolean type. */
+  async all(parameters: readonly (string | number | boolean)[]): Promise<Row[]> {
+    if (this.postgres) {
+      const pool = (this.dataSource.driver as PostgresDriverInternals).master!;
+      const result = await pool.query<Row & object>({
+        name: this.name,
+        text: this.text.postgres,
+        values: [...parameters],
+      });
+      return result.rows;
+    }
+    this.statement ??= (
+      this.dataSource.driver as SqliteDriverInternals
+    ).databaseConnection!.prepare<unknown[], Row>(this.text.sqlite);
+    return this.statement.all(
+      ...parameters.map((value) => (typeof value === 'boolean' ? Number(value) : value)),
+    );
+  }
+}
+
+/** A timestamp as either driver answers it: PostgreSQL a Date, SQLite the UTC text TypeORM wrote. */
+export function rowDate(value: string | Date): Date;
+export function rowDate(value: string | Date | null): Date | null;
+export function rowDate(value: string | Date | null): Date | null {
+  if (value === null || value instanceof Date) {
+    return value;
+  }
+  return new Date(`${value.replace(' ', 'T')}Z`);
+}
+
+/** A JSON column as either driver answers it: PostgreSQL parsed jsonb, SQLite its text. */
+export function rowJson<T>(value: string | T): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
+/** A boolean column: PostgreSQL a boolean, SQLite 0 or 1. */
+export function rowBoolean(value: boolean | number): boolean {
+  return Boolean(value);
+}
