@@ -37,6 +37,40 @@ export default tseslint.config(
     },
   },
   {
+    // The dependencies run one way: the shared layers know no feature module.
+    files: ['src/common/**/*.ts', 'src/config/**/*.ts', 'src/database/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/modules/**'],
+              message: 'common/, config/ and database/ import no module',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Authentication is used by the tokens module, never the other way round.
+    files: ['src/modules/auth/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/personal-access-tokens/**', '**/personal-access-tokens'],
+              message: 'auth does not import the tokens module',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Generated migrations are committed as TypeORM writes them.
     files: ['src/**/migrations/**/*.ts'],
     rules: { '@typescript-eslint/require-await': 'off' },

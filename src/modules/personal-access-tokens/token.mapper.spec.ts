@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OpenAPIObject } from '@nestjs/swagger';
+import Fastify from 'fastify';
+import { serialiseAnswersByTheirSchema } from '../../common/openapi/response-serialisers';
 import { LoadedToken, toCreatedTokenResponse, toTokenResponse } from './token.mapper';
 
 const SECRET_HASH = 'a3f1c9e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8';
@@ -160,6 +165,32 @@ describe('token mapper', () => {
       expect(response).toEqual({ ...toTokenResponse(token), token: SECRET });
       expect(response).not.toHaveProperty('secretHash');
       expect(JSON.stringify(response)).not.toContain(SECRET_HASH);
+    });
+  });
+
+  describe('through the documented GET', () => {
+    /** The committed OpenAPI document, whose schemas serialise the answers. */
+    const document = JSON.parse(
+      readFileSync(join(__dirname, '..', '..', '..', 'openapi.json'), 'utf8'),
+    ) as OpenAPIObject;
+    const route = '/api/users/service/:userId/personal-access-tokens/:patId';
+
+    it('should answer every mapped field, and nothing the loaded token carries besides', async () => {
+      const fastify = Fastify();
+      serialiseAnswersByTheirSchema(fastify, document);
+      const token = loadedToken();
+      fastify.get(route, () =>
+        Promise.resolve({ ...toTokenResponse(token), secretHash: SECRET_HASH }),
+      );
+      await fastify.ready();
+      const response = await fastify.inject({
+        method: 'GET',
+        url: `/api/users/service/${USER.id}/personal-access-tokens/x`,
+      });
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(response.body)).toEqual(JSON.parse(JSON.stringify(toTokenResponse(token))));
+      expect(response.body).not.toContain(SECRET_HASH);
+      await fastify.close();
     });
   });
 });
