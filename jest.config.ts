@@ -27,11 +27,15 @@ const transform = (withSwaggerPlugin: boolean): Config['transform'] => ({
   ],
 });
 
-const e2e = (name: string, setup: string): Config => ({
-  displayName: name,
+/**
+ * A suite on one database: `e2e` boots the real app and talks HTTP to it; `medium` calls the
+ * real services of the real app, many at once, without HTTP (races in rules and SQL).
+ */
+const onDatabase = (suite: 'e2e' | 'medium', setup: string): Config => ({
+  displayName: `${suite}-${setup}`,
   testEnvironment: 'node',
   rootDir: '.',
-  testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+  testMatch: [`<rootDir>/test/**/*.${suite}-spec.ts`],
   transform: transform(true),
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   setupFiles: [`<rootDir>/test/setup/${setup}-env.ts`],
@@ -73,10 +77,11 @@ export default async (): Promise<Config> => {
       testMatch: ['<rootDir>/test/**/*.contract-spec.ts'],
       transform: transform(false),
     },
-    e2e('e2e-sqlite', 'sqlite'),
+    onDatabase('e2e', 'sqlite'),
+    onDatabase('medium', 'sqlite'),
   ];
   if (await postgresAnswers()) {
-    projects.push(e2e('e2e-postgres', 'postgres'));
+    projects.push(onDatabase('e2e', 'postgres'), onDatabase('medium', 'postgres'));
   } else if (process.env.REQUIRE_POSTGRES === '1') {
     throw new Error(
       'REQUIRE_POSTGRES=1 but no PostgreSQL answers (set TEST_DATABASE_URL or start one on 127.0.0.1:5432)',
