@@ -59,7 +59,7 @@ describe('the last active owner (the service on a real database, no HTTP)', () =
         users.update(actor(second), first.user.id, { type: 'admin' }),
       ]);
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
-      const [refused] = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+      const refused: unknown = outcomes.find((outcome) => outcome.status === 'rejected')?.reason;
       expect(refused).toBeInstanceOf(ConflictException);
       expect(await activeOwners(organisationId)).toBe(1);
     }
@@ -90,10 +90,9 @@ describe('the last active owner (the service on a real database, no HTTP)', () =
 });
 
 async function freshOrganisation(database: DataSource): Promise<string> {
-  const [organisation] = (await database.query('SELECT * FROM organisations LIMIT 1')) as Record<
-    string,
-    unknown
-  >[];
+  const [organisation] = await database.query<Record<string, unknown>[]>(
+    'SELECT * FROM organisations LIMIT 1',
+  );
   const id = crypto.randomUUID();
   const columns = Object.keys(organisation);
   const values = columns.map((column) =>
