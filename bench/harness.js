@@ -4,13 +4,16 @@
  * bounded in time and goes to 127.0.0.1 only.
  */
 const { spawn, execFileSync } = require('node:child_process');
-const { randomBytes, randomUUID } = require('node:crypto');
+const { createHmac, randomBytes, randomUUID } = require('node:crypto');
 const { mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } = require('node:fs');
 const { createServer } = require('node:http');
 const { cpus, tmpdir, totalmem } = require('node:os');
 const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
+/** Secrets made exactly as the service makes them (the built code; `buildIfStale` runs first). */
+const generateTokenSecret = (...args) =>
+  require(join(ROOT, 'dist', 'common', 'tokens', 'token-secret.js')).generateTokenSecret(...args);
 const PG_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** What `npm start` runs with (package.json): the heap stays small without costing throughput. */
 const START_NODE_OPTIONS = '--max-old-space-size=128';
@@ -46,8 +49,11 @@ function workFolder() {
 
 /** A fresh database: a SQLite file in the work folder, or a new PostgreSQL database. */
 async function prepareDatabase(kind, work) {
+  // Known to the benchmark, so that it can store tokens whose secrets it can present.
+  const pepper = randomBytes(32).toString('base64url');
   if (kind === 'sqlite') {
-    return { kind, env: { SQLITE_PATH: join(work, 'app.sqlite') }, file: join(work, 'app.sqlite') };
+    const file = join(work, 'app.sqlite');
+    return { kind, pepper, env: { SQLITE_PATH: file, TOKEN_PEPPER: pepper }, file };
   }
   const { Client } = require('pg');
   const name = `pat_bench_${Date.now()}`;
@@ -65,7 +71,8 @@ async function prepareDatabase(kind, work) {
   url.pathname = `/${name}`;
   return {
     kind,
-    env: { DATABASE_URL: url.toString(), TOKEN_PEPPER: randomBytes(32).toString('base64url') },
+    pepper,
+    env: { DATABASE_URL: url.toString(), TOKEN_PEPPER: pepper },
     url: url.toString(),
   };
 }
@@ -173,10 +180,21 @@ async function seed(server) {
   };
 }
 
-/** Inserts `count` more tokens for `userId` straight into the database, in bulk. */
-async function bulkInsertTokens(database, userId, count) {
-  if (count <= 0) return;
+/**
+ * Inserts `count` more tokens for `userId` straight into the database, in bulk: `releases` on all
+ * projects, no expiry. With `withSecrets`, each has a real secret (made and hashed as the service
+ * does, under the database's pepper) and the secrets are answered; otherwise the hashes are random.
+ */
+async function bulkInsertTokens(database, userId, count, { withSecrets = false } = {}) {
+  if (count <= 0) return [];
   const started = Date.now();
+  const secrets = [];
+  const nextHash = () => {
+    if (!withSecrets) return randomBytes(32).toString('hex');
+    const secret = generateTokenSecret();
+    secrets.push(secret);
+    return createHmac('sha256', Buffer.from(database.pepper, 'utf8')).update(secret).digest('hex');
+  };
   if (database.kind === 'sqlite') {
     const Database = require('better-sqlite3');
     const db = new Database(database.file, { timeout: 10_000 });
@@ -187,7 +205,7 @@ async function bulkInsertTokens(database, userId, count) {
     const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
     const batch = db.transaction((size) => {
       for (let i = 0; i < size; i++) {
-        insert.run(randomUUID(), now, now, userId, 'bulk', randomBytes(32).toString('hex'));
+        insert.run(randomUUID(), now, now, userId, 'bulk', nextHash());
       }
     });
     for (let done = 0; done < count; done += 20_000) batch(Math.min(20_000, count - done));
@@ -200,29 +218,34 @@ async function bulkInsertTokens(database, userId, count) {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     for (let done = 0; done < count; done += 200_000) {
+      const size = Math.min(200_000, count - done);
+      const hashes = withSecrets ? Array.from({ length: size }, nextHash) : null;
       await client.query(
         `INSERT INTO personal_access_tokens (id, created_at, updated_at, user_id, note, permissions, all_projects, secret_hash, secret_hint, expires_at)
          SELECT gen_random_uuid(), now(), now(), $1, 'bulk', '["releases"]'::jsonb, true,
-                md5(random()::text || g::text) || md5(random()::text || clock_timestamp()::text), 'bulk', NULL
+                COALESCE(($3::text[])[g], md5(random()::text || g::text) || md5(random()::text || clock_timestamp()::text)),
+                'bulk', NULL
          FROM generate_series(1, $2) AS g`,
-        [userId, Math.min(200_000, count - done)],
+        [userId, size, hashes],
       );
     }
     await client.query('ANALYZE personal_access_tokens');
     await client.end();
   }
   log(`inserted ${count} tokens in bulk in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return secrets;
 }
 
-/** The ceiling: node:http answering a fixed body of the same size, in its own process. */
-async function startCeiling(body, work) {
+/** The ceiling: node:http answering a fixed body (and headers) of the same size, in its own process. */
+async function startCeiling(body, work, headers = {}) {
   const port = await freePort();
   const file = join(work, 'ceiling.js');
   writeFileSync(
     file,
     `const body = ${JSON.stringify(body)};
+     const headers = ${JSON.stringify(headers)};
      require('node:http').createServer((req, res) => {
-       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+       res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
        res.end(body);
      }).listen(${port}, '127.0.0.1');`,
   );
@@ -255,7 +278,7 @@ function cpuMicros(pid) {
 }
 
 /**
- * One autocannon process per target, all at once, for `duration` seconds (or until `amount`
+ * One autocannon process per target (with `tokensFile`, a random token of it per request), all at once, for `duration` seconds (or until `amount`
  * requests are answered); samples the servers' RSS meanwhile and counts the CPU time they used. Answers the row of the results table, plus the load's window on the
  * monotonic clock (which V8's CPU profiles use too).
  */
@@ -271,18 +294,30 @@ async function load(name, targets, duration, connections, { amount } = {}) {
   const runs = targets.map(
     (target) =>
       new Promise((resolve, reject) => {
-        const args = [
-          autocannon,
-          '-c',
-          String(Math.round(connections / targets.length)),
-          ...(amount
-            ? ['-a', String(Math.round(amount / targets.length))]
-            : ['-d', String(duration)]),
-          '-j',
-          '-n',
-        ];
-        if (target.token) args.push('-H', `authorization=Bearer ${target.token}`);
-        args.push(target.url);
+        const perTarget = String(Math.round(connections / targets.length));
+        // A token file: a token drawn at random for every request (real traffic misses caches).
+        const args = target.tokensFile
+          ? [
+              join(__dirname, 'random-token-load.js'),
+              target.url,
+              target.tokensFile,
+              perTarget,
+              String(duration),
+            ]
+          : [
+              autocannon,
+              '-c',
+              perTarget,
+              ...(amount
+                ? ['-a', String(Math.round(amount / targets.length))]
+                : ['-d', String(duration)]),
+              '-j',
+              '-n',
+            ];
+        if (!target.tokensFile && target.token) {
+          args.push('-H', `authorization=Bearer ${target.token}`);
+        }
+        if (!target.tokensFile) args.push(target.url);
         const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
         let output = '';
         child.stdout.on('data', (chunk) => (output += chunk));

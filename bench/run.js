@@ -9,11 +9,16 @@
  * node:http server answering the same JSON body as the ceiling, and loads, in turn, the ceiling,
  * the documented GET and GET /api/profile with autocannon from a second process. Prints a table
  * (req/s, p50/p99 latency, failures, server RSS, share of the ceiling) and writes it as JSON.
+ * Then the gateway check: GET /api/auth/verify?permission=releases:deploy with a token drawn at
+ * random from --tokens real tokens for every request (real traffic misses caches), beside a
+ * node:http ceiling answering the same body and headers; and how long a deleted token keeps
+ * passing (on the second instance with --instances 2).
  * --scale measures the documented GET at 1,000 tokens, then again after growing the table to
  * 1,000,000. --instances 2 (PostgreSQL) runs two servers on one database, each loaded by its own
  * autocannon at the same time. Traffic goes to 127.0.0.1 only; every run is bounded in time.
  */
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { performance } = require('node:perf_hooks');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 const {
@@ -60,12 +65,12 @@ if (INSTANCES === 2 && KIND !== 'postgres') throw new Error('--instances 2 needs
 
 function table(rows, ceiling) {
   const header =
-    '| route | req/s | share of ceiling | mean ms | p50 ms | p99 ms | failures | server RSS MB |';
+    '| route | req/s | share of ceiling | mean ms | p50 ms | p99 ms | failures | server RSS MB | server CPU µs/req |';
   const lines = rows.map(
     (row) =>
-      `| ${row.name} | ${row.reqPerSec} | ${((100 * row.reqPerSec) / ceiling).toFixed(1)}% | ${row.meanMs} | ${row.p50Ms} | ${row.p99Ms} | ${row.failures} | ${row.serverRssMb || '-'} |`,
+      `| ${row.name} | ${row.reqPerSec} | ${((100 * row.reqPerSec) / ceiling).toFixed(1)}% | ${row.meanMs} | ${row.p50Ms} | ${row.p99Ms} | ${row.failures} | ${row.serverRssMb || '-'} | ${row.cpuMicrosPerRequest ?? '-'} |`,
   );
-  return [header, '|---|---|---|---|---|---|---|---|', ...lines].join('\n');
+  return [header, '|---|---|---|---|---|---|---|---|---|', ...lines].join('\n');
 }
 
 async function main() {
@@ -81,7 +86,7 @@ async function main() {
 
   const { admin, botId, documentedPath } = await seed(servers[0]);
   const firstTokens = options.scale ? 1000 : TOKENS;
-  await bulkInsertTokens(database, botId, firstTokens - 1);
+  const secrets = await bulkInsertTokens(database, botId, firstTokens - 1, { withSecrets: true });
   const body = JSON.stringify(await api(servers[0].base, admin, 'GET', documentedPath));
   const ceiling = await startCeiling(body, work);
 
@@ -108,6 +113,8 @@ async function main() {
     rows.push(await measure('documented GET (1000000 tokens)', targetsFor(documentedPath)));
   }
 
+  const gateway = await measureGateway({ servers, work, secrets, admin, botId, measure });
+
   const ceilingRate = rows[0].reqPerSec;
   const result = {
     date: new Date().toISOString(),
@@ -122,7 +129,19 @@ async function main() {
       shareOfCeiling: +(row.reqPerSec / ceilingRate).toFixed(3),
     })),
   };
-  const markdown = table(rows, ceilingRate);
+  result.gateway = {
+    rows: gateway.rows.map(({ window: _window, ...row }) => ({
+      ...row,
+      shareOfCeiling: +(row.reqPerSec / gateway.rows[0].reqPerSec).toFixed(3),
+    })),
+    revocationMs: gateway.revocationMs,
+  };
+  const markdown = [
+    table(rows, ceilingRate),
+    `Gateway check, ${secrets.length} tokens at random:`,
+    table(gateway.rows, gateway.rows[0].reqPerSec),
+    `A deleted token refused on ${gateway.revocationMs.instance} after: ${gateway.revocationMs.samples.join(', ')} ms`,
+  ].join('\n\n');
   process.stdout.write(`\n${markdown}\n\n`);
   const out =
     options.out ??
@@ -135,6 +154,73 @@ async function main() {
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ ...result, markdown }, null, 2)}\n`);
   log(`wrote ${out}`);
+}
+
+const VERIFY_PATH = '/api/auth/verify?permission=releases:deploy';
+
+/**
+ * The gateway check under real traffic (each request a token drawn at random), beside its own
+ * ceiling (node:http answering the same body and headers); then five tokens deleted on the first
+ * instance and checked on the last one until refused.
+ */
+async function measureGateway({ servers, work, secrets, admin, botId, measure }) {
+  const tokensFile = join(work, 'gateway-tokens.txt');
+  writeFileSync(tokensFile, secrets.slice(5).join('\n'));
+  const sample = await fetch(`${servers[0].base}${VERIFY_PATH}`, {
+    headers: { authorization: `Bearer ${secrets[5]}` },
+  });
+  if (sample.status !== 200) throw new Error(`the gateway check answered ${sample.status}`);
+  const headers = Object.fromEntries(
+    [...sample.headers].filter(([name]) => name.startsWith('x-auth-')),
+  );
+  const ceiling = await startCeiling(await sample.text(), work, headers);
+  const ceilingTarget = [{ url: `${ceiling.base}/`, pid: ceiling.child.pid }];
+  const verifyTargets = servers.map((server) => ({
+    url: `${server.base}${VERIFY_PATH}`,
+    tokensFile,
+    pid: server.child.pid,
+  }));
+  const rows = [];
+  await measure('warm-up', ceilingTarget, 2);
+  rows.push(await measure('ceiling (node:http, same body and headers)', ceilingTarget));
+  await measure('warm-up', verifyTargets, 2);
+  rows.push(
+    await measure(`GET /api/auth/verify (${secrets.length - 5} tokens at random)`, verifyTargets),
+  );
+  const checker = servers.at(-1);
+  const samples = [];
+  for (const secret of secrets.slice(0, 5)) {
+    samples.push(await revocationMs(servers[0], checker, admin, botId, secret));
+  }
+  return {
+    rows,
+    revocationMs: {
+      instance: servers.length > 1 ? 'the other instance' : 'the same instance',
+      samples,
+    },
+  };
+}
+
+/** How long after its delete (answered by `deleter`) a token still passes on `checker`. */
+async function revocationMs(deleter, checker, admin, botId, secret) {
+  const headers = { authorization: `Bearer ${secret}` };
+  const self = await fetch(`${checker.base}/api/personal-access-tokens/self`, { headers });
+  if (self.status !== 200) throw new Error(`a token to delete answers ${self.status}`);
+  const { id } = await self.json();
+  await api(
+    deleter.base,
+    admin,
+    'DELETE',
+    `/api/users/service/${botId}/personal-access-tokens/${id}`,
+  );
+  const deletedAt = performance.now();
+  for (;;) {
+    const status = (await fetch(`${checker.base}${VERIFY_PATH}`, { headers })).status;
+    if (status === 401) return +(performance.now() - deletedAt).toFixed(1);
+    if (performance.now() - deletedAt > 5_000)
+      throw new Error('a deleted token still passes after 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }
 
 run(main);
