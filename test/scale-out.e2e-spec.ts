@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import {
   stopAllServers,
 } from './support/child-process';
 import { expectStatus, Reply, send } from './support/http';
+import { redisAnswers, REQUIRE_REDIS, TEST_REDIS_URL } from './support/redis';
 
 /*
  * Scale-out: two real server processes (the built dist/main.js) on this test file's one PostgreSQL
@@ -28,8 +28,7 @@ import { expectStatus, Reply, send } from './support/http';
 
 const ROOT = join(__dirname, '..');
 const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const REQUIRE_REDIS = process.env.REQUIRE_REDIS === '1';
+const REDIS_URL = TEST_REDIS_URL;
 /** The default: far longer than any bound below, so that only a notification can meet them. */
 const CACHE_TTL_MS = 60_000;
 /** How soon a change on one instance must be seen on the other. */
@@ -66,24 +65,6 @@ let bots = 0;
 function clientAddress(): string {
   addresses += 1;
   return `2001:db8:${RUN.slice(0, 4)}:${RUN.slice(4, 8)}:${RUN.slice(8, 12)}::${addresses.toString(16)}`;
-}
-
-/** Whether Redis answers PING at `url` within about a second (a child process, so synchronous). */
-function redisAnswers(url: string): boolean {
-  const probe = [
-    "const Redis = require('ioredis');",
-    'const redis = new Redis(process.argv[1], { lazyConnect: true, connectTimeout: 1000,',
-    '  maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });',
-    "redis.on('error', () => {});",
-    'redis.connect().then(() => redis.ping()).then(',
-    "  (answer) => process.exit(answer === 'PONG' ? 0 : 1), () => process.exit(1));",
-  ].join('\n');
-  const result = spawnSync(process.execPath, ['-e', probe, url], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    timeout: 5000,
-  });
-  return result.status === 0;
 }
 
 /** The load balancer's connections to the instances: kept alive, at most 32 to each. */

@@ -57,6 +57,8 @@ export class AuthModule {
                   maxRetriesPerRequest: 1,
                   enableOfflineQueue: false,
                   connectTimeout: 2_000,
+                  // A Redis that stops answering without closing must not hold a refusal for long.
+                  commandTimeout: 1_000,
                 })
               : null,
         },
@@ -70,7 +72,7 @@ export class AuthModule {
         },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
       ],
-      exports: [AdminGuard, PrincipalResolver],
+      exports: [AdminGuard, PrincipalResolver, FailedAuthenticationThrottle],
     };
   }
 }

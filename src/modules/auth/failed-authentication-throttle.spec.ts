@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { ThrottlerStorage } from '@nestjs/throttler';
+import type { Redis } from 'ioredis';
 import { BoundedRateLimitStore } from '../../common/rate-limit';
 import { AuthConfig } from '../../config/auth.config';
 import {
@@ -61,13 +63,98 @@ describe('FailedAuthenticationThrottle', () => {
     expect(await subject.recordFailure('10.0.0.0')).toBe(0);
   }, 60_000);
 
-  it('should answer 0 (a plain 401), not throw, when its store fails', async () => {
-    const broken: ThrottlerStorage = {
-      increment: () => Promise.reject(new Error('connection refused')),
-    };
-    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    expect(await throttle(broken).recordFailure('192.0.2.1')).toBe(0);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('connection refused'));
-    warn.mockRestore();
+  describe('with REDIS_URL set', () => {
+    /** What the throttle uses of an ioredis connection: its status and its events. */
+    class FakeRedis extends EventEmitter {
+      status = 'connecting';
+      duplicate = () => new FakeRedis();
+      subscribe = () => Promise.resolve(1);
+      publish = () => Promise.resolve(0);
+      quit = () => Promise.resolve('OK');
+      disconnect = () => undefined;
+      goes(status: 'ready' | 'reconnecting') {
+        this.status = status;
+        if (status === 'ready') {
+          this.emit('ready');
+        } else {
+          this.emit('error', new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+          this.emit('close');
+        }
+      }
+    }
+    let logs: { warn: jest.SpyInstance; log: jest.SpyInstance };
+
+    beforeEach(() => {
+      logs = {
+        warn: jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined),
+        log: jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined),
+      };
+    });
+
+    afterEach(() => jest.restoreAllMocks());
+
+    function subject() {
+      const redis = new FakeRedis();
+      const shared = new BoundedRateLimitStore(10);
+      const increment = jest.spyOn(shared, 'increment');
+      const throttle = new FailedAuthenticationThrottle(shared, redis as unknown as Redis, config);
+      throttle.onModuleInit();
+      return { redis, throttle, increment };
+    }
+
+    it('should count in Redis while it answers, and say so', async () => {
+      const { redis, throttle, increment } = subject();
+      redis.goes('ready');
+      await throttle.recordFailure('192.0.2.1');
+      expect(increment).toHaveBeenCalledTimes(1);
+      expect(throttle.state()).toEqual({ store: 'redis' });
+      expect(logs.warn).not.toHaveBeenCalled();
+    });
+
+    it('should count in memory, without asking Redis, while it is down, and still block', async () => {
+      const { redis, throttle, increment } = subject();
+      redis.goes('ready');
+      redis.goes('reconnecting');
+      const answers = [];
+      for (let i = 0; i < 3; i++) {
+        answers.push(await throttle.recordFailure('192.0.2.1'));
+      }
+      expect(answers).toEqual([0, 0, 60]);
+      expect(increment).not.toHaveBeenCalled();
+      expect(throttle.state()).toEqual({
+        store: 'memory',
+        degraded: expect.stringContaining('Redis does not answer') as string,
+      });
+    });
+
+    it('should log each change once, however many reconnections fail or refusals come in between', async () => {
+      const { redis, throttle } = subject();
+      redis.goes('ready');
+      for (let i = 0; i < 10; i++) {
+        redis.goes('reconnecting');
+        await throttle.recordFailure(`192.0.2.${i}`);
+      }
+      expect(logs.warn).toHaveBeenCalledTimes(1);
+      expect(logs.warn).toHaveBeenCalledWith(expect.stringContaining('ECONNREFUSED'));
+      redis.goes('ready');
+      redis.goes('ready');
+      expect(logs.log).toHaveBeenCalledTimes(1);
+      expect(logs.log).toHaveBeenCalledWith(expect.stringContaining('Redis answers again'));
+      expect(throttle.state()).toEqual({ store: 'redis' });
+    });
+
+    it('should fall back to memory when a command fails on an open connection, and try Redis again later', async () => {
+      const { redis, throttle, increment } = subject();
+      redis.goes('ready');
+      increment.mockRejectedValue(new Error('Command timed out'));
+      expect(await throttle.recordFailure('192.0.2.1', 0)).toBe(0);
+      expect(throttle.state().store).toBe('memory');
+      expect(logs.warn).toHaveBeenCalledWith(expect.stringContaining('Command timed out'));
+      // Not on every refusal: the next ones within a few seconds stay in memory.
+      await throttle.recordFailure('192.0.2.1');
+      await throttle.recordFailure('192.0.2.1');
+      expect(increment).toHaveBeenCalledTimes(1);
+      expect(await throttle.recordFailure('192.0.2.1')).toBe(60);
+    });
   });
 });

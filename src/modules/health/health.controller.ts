@@ -1,9 +1,22 @@
-import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  OnModuleInit,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { ApiOkResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
-import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { FastifyReply } from 'fastify';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { Public } from '../auth';
+import { FailedAuthenticationThrottle, Public } from '../auth';
 import { HealthCheckResultDto } from './health-check-result.dto';
 
 /** A probe's answer is never cached on the way (as terminus' @HealthCheck() says too). */
@@ -12,11 +25,20 @@ const NoCache = () => Header('Cache-Control', 'no-cache, no-store, must-revalida
 @ApiTag('Health', 'Liveness and readiness (no token needed)')
 @Public()
 @Controller('health')
-export class HealthController {
+export class HealthController implements OnModuleInit {
+  private throttle?: FailedAuthenticationThrottle;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly modules: ModuleRef,
   ) {}
+
+  onModuleInit(): void {
+    // Provided by the auth module, which the app module sets up (forRoot) for the whole app.
+    this.throttle = this.modules.get(FailedAuthenticationThrottle, { strict: false });
+  }
 
   /**
    * Liveness
@@ -34,7 +56,10 @@ export class HealthController {
    * Readiness
    *
    * @remarks 200 when the database answers within 1.5 s, else 503; the service keeps running and
-   * turns ready again by itself when the database is back (no token needed).
+   * turns ready again by itself when the database is back (no token needed). `failedAuthThrottle`
+   * says where failed authentications are counted (`store`: `redis` or `memory`); with REDIS_URL
+   * set and Redis not answering it carries `degraded` and the instance stays ready, counting in
+   * its own memory.
    */
   @Get('ready')
   @NoCache()
@@ -47,6 +72,8 @@ export class HealthController {
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: 1500 }),
+        // Always up: without Redis the service still throttles, each instance on its own.
+        () => this.indicators.check('failedAuthThrottle').up({ ...this.throttle?.state() }),
       ]);
     } catch (error) {
       // Terminus' own body, which probes and dashboards read, rather than the error body.
