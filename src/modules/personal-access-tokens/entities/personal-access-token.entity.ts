@@ -51,6 +51,8 @@ export class PersonalAccessToken extends BaseEntity {
   @Column({ type: 'varchar', length: 4 })
   secretHint: string;
 
+  /** Indexed: the expiry warnings and `?expiringWithinDays=` read a range of it. */
+  @Index('personal_access_tokens_expires_at_index')
   @Column({ type: timestampColumnType, nullable: true })
   expiresAt: Date | null;
 
