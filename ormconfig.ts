@@ -6,9 +6,15 @@ import './src/config/load-env-file';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { readDatabaseConfig } from './src/config/database.config';
+import { secureSqliteFile } from './src/database/sqlite-file';
 import { buildTypeOrmOptions, entityGlobs } from './src/database/typeorm-options';
 
+const config = readDatabaseConfig();
+if (config.kind === 'sqlite') {
+  secureSqliteFile(config.sqlitePath);
+}
+
 export default new DataSource({
-  ...buildTypeOrmOptions(readDatabaseConfig()),
+  ...buildTypeOrmOptions(config),
   entities: entityGlobs(),
 });

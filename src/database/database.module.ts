@@ -2,6 +2,7 @@ import { Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { databaseConfig, DatabaseConfig } from '../config/database.config';
+import { secureSqliteFile } from './sqlite-file';
 import { withStartupLock } from './startup-lock';
 import { buildTypeOrmOptions } from './typeorm-options';
 
@@ -21,6 +22,9 @@ import { buildTypeOrmOptions } from './typeorm-options';
         retryAttempts: 0,
       }),
       dataSourceFactory: async (options?: DataSourceOptions) => {
+        if (options?.type === 'better-sqlite3') {
+          secureSqliteFile(options.database);
+        }
         const dataSource = await new DataSource(options!).initialize();
         if (databaseConfig().migrationsRun) {
           const applied = await withStartupLock(dataSource, () =>

@@ -6,6 +6,10 @@ import { authConfig, AuthConfig } from '../../config/auth.config';
 import { databaseConfig, DatabaseConfig } from '../../config/database.config';
 
 export const PEPPER_FILE_NAME = 'token-pepper';
+/** As TOKEN_PEPPER must be. */
+const MIN_PEPPER_LENGTH = 32;
+/** What the pepper verifier is an HMAC of: no token secret looks like it. */
+const VERIFIER_LABEL = 'pat-service pepper verifier v1';
 
 /**
  * Hashes token secrets as HMAC-SHA256 under a server-side pepper, so that a copy of the database
@@ -16,14 +20,25 @@ export const PEPPER_FILE_NAME = 'token-pepper';
 export class SecretHasher {
   private readonly logger = new Logger(SecretHasher.name);
   private readonly pepper: Buffer;
+  /** The pepper file in use (SQLite without TOKEN_PEPPER), for messages; null otherwise. */
+  readonly pepperFile: string | null;
 
   constructor(
     @Inject(authConfig.KEY) auth: AuthConfig,
     @Inject(databaseConfig.KEY) database: DatabaseConfig,
   ) {
+    this.pepperFile =
+      auth.tokenPepper || database.sqlitePath === ':memory:'
+        ? null
+        : join(dirname(database.sqlitePath), PEPPER_FILE_NAME);
     this.pepper = auth.tokenPepper
       ? Buffer.from(auth.tokenPepper, 'utf8')
       : this.embeddedPepper(database);
+  }
+
+  /** An HMAC of a fixed label under the pepper: tells peppers apart, never reveals one. */
+  pepperVerifier(): string {
+    return createHmac('sha256', this.pepper).update(VERIFIER_LABEL, 'utf8').digest('hex');
   }
 
   hash(secret: string): string {
@@ -45,7 +60,7 @@ export class SecretHasher {
     }
     const file = join(dirname(database.sqlitePath), PEPPER_FILE_NAME);
     if (!existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       try {
         writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
         this.logger.log(
@@ -59,6 +74,13 @@ export class SecretHasher {
       }
     }
     chmodSync(file, 0o600);
-    return Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+    const pepper = readFileSync(file, 'utf8').trim();
+    if (pepper.length < MIN_PEPPER_LENGTH) {
+      // An empty or truncated file would hash every secret under a guessable key.
+      throw new Error(
+        `The pepper file ${file} must hold a random string of at least ${MIN_PEPPER_LENGTH} characters (it holds ${pepper.length}): restore it, or set TOKEN_PEPPER`,
+      );
+    }
+    return Buffer.from(pepper, 'utf8');
   }
 }

@@ -1,0 +1,18 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { timestampColumnType } from '../../../database/column-types';
+
+/**
+ * What the pepper was on the first start: an HMAC of a fixed label under it, never the pepper.
+ * One row, named `token-pepper`.
+ */
+@Entity('pepper_verifiers')
+export class PepperVerifier {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  verifier: string;
+
+  @Column({ type: timestampColumnType })
+  createdAt: Date;
+}

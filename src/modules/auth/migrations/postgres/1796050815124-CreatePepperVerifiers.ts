@@ -1,0 +1,23 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class CreatePepperVerifiers1796050815124 implements MigrationInterface {
+    name = 'CreatePepperVerifiers1796050815124'
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`
+            CREATE TABLE "pepper_verifiers" (
+                "name" character varying(32) NOT NULL,
+                "verifier" character varying(64) NOT NULL,
+                "created_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+                CONSTRAINT "PK_d7b9e70b945b344912f6d67394d" PRIMARY KEY ("name")
+            )
+        `);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`
+            DROP TABLE "pepper_verifiers"
+        `);
+    }
+
+}
