@@ -27,10 +27,7 @@ let addresses = 0;
 /** A client address no other test of this file uses (the server trusts one proxy hop). */
 const nextAddress = () => `198.51.100.${++addresses}`;
 
-async function startServer(
-  database: IsolatedDatabase,
-  redisUrl: string,
-): Promise<ServerProcess> {
+async function startServer(database: IsolatedDatabase, redisUrl: string): Promise<ServerProcess> {
   return ServerProcess.start(
     processEnv({
       ...database.env,

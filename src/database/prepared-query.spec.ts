@@ -31,7 +31,10 @@ describe('assertPreparedQueriesSupported (the start-up check)', () => {
   it('a PreparedQuery cannot be built on a driver that fails the check', () => {
     expect(
       () =>
-        new PreparedQuery(dataSourceWith('postgres', {}), 'q', { postgres: 'SELECT 1', sqlite: '' }),
+        new PreparedQuery(dataSourceWith('postgres', {}), 'q', {
+          postgres: 'SELECT 1',
+          sqlite: '',
+        }),
     ).toThrow(/driver\.master\.query/);
   });
 });

@@ -25,7 +25,8 @@ export function assertPreparedQueriesSupported(dataSource: DataSource): void {
   const driver = dataSource.driver as SqliteDriverInternals & PostgresDriverInternals;
   const missing =
     type === 'better-sqlite3'
-      ? typeof driver.databaseConnection?.prepare !== 'function' && 'driver.databaseConnection.prepare'
+      ? typeof driver.databaseConnection?.prepare !== 'function' &&
+        'driver.databaseConnection.prepare'
       : type === 'postgres'
         ? typeof driver.master?.query !== 'function' && 'driver.master.query'
         : `a driver for ${type}`;

@@ -26,7 +26,12 @@ describe('concurrent regenerates of one token (the service on a real database, n
     for (let trial = 0; trial < TRIALS; trial++) {
       const { token } = await tokens.create(
         tokenOwner,
-        { note: `race ${trial}`, permissions: ['releases:deploy'], allProjects: true, expiry: 'week' },
+        {
+          note: `race ${trial}`,
+          permissions: ['releases:deploy'],
+          allProjects: true,
+          expiry: 'week',
+        },
         null,
         actor,
       );
