@@ -75,6 +75,49 @@ describe('OpenAPI document', () => {
       }
     });
 
+    it('should say that a field left out keeps its value where the server keeps it, not a creation default', () => {
+      const property = (schema: string, name: string) =>
+        resolve(resolve({ $ref: `#/components/schemas/${schema}` }).properties![name]).description;
+      // A regenerate without allowedIps keeps the list; a project update without protected keeps it.
+      expect(property('RegenerateTokenDto', 'allowedIps')).toMatch(
+        /left out, the token keeps its list/,
+      );
+      expect(property('RegenerateTokenDto', 'allowedIps')).not.toMatch(/absent: anywhere/);
+      expect(property('UpdateProjectDto', 'protected')).toMatch(/left out, unchanged/);
+      expect(property('UpdateProjectDto', 'protected')).not.toMatch(/created without/);
+    });
+
+    it('should type expiringWithinDays as an integer', () => {
+      for (const path of [
+        '/api/personal-access-tokens',
+        '/api/users/service/{userId}/personal-access-tokens',
+      ]) {
+        const parameter = (document.paths[path].get!.parameters as ParameterObject[]).find(
+          ({ name }) => name === 'expiringWithinDays',
+        )!;
+        expect({ path, type: resolve(parameter.schema).type }).toEqual({ path, type: 'integer' });
+      }
+    });
+
+    it('should declare Idempotent-Replayed on rotate and both regenerates, and the X-Auth-* headers on the gateway check', () => {
+      for (const path of [
+        '/api/personal-access-tokens/self/rotate',
+        '/api/personal-access-tokens/{patId}/regenerate',
+        '/api/users/service/{userId}/personal-access-tokens/{patId}/regenerate',
+      ]) {
+        const ok = document.paths[path].post!.responses['200'] as ResponseObject;
+        expect({ path, headers: Object.keys(ok.headers ?? {}) }).toEqual({
+          path,
+          headers: expect.arrayContaining(['Idempotent-Replayed']),
+        });
+      }
+      const verify = document.paths['/api/auth/verify'].get!;
+      expect(verify.responses['429']).toBeUndefined();
+      expect(Object.keys((verify.responses['200'] as ResponseObject).headers ?? {})).toEqual(
+        expect.arrayContaining(['X-Auth-User-Id', 'X-Auth-Permissions', 'X-Auth-Expires-At']),
+      );
+    });
+
     it('should not offer `invited` as a type an admin can give', () => {
       const type = resolve(
         resolve({ $ref: '#/components/schemas/UpdateUserDto' }).properties!.type,

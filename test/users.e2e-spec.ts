@@ -314,6 +314,15 @@ describe('Users and profile', () => {
       },
     );
 
+    it('should list the types an admin may give, not invited, when the type is unknown', async () => {
+      const person = await t.createPerson(uniqueEmail('type-choice'), 'member');
+      const response = await update(person.userId, { type: 'superuser' });
+      expectStatus(response, 400);
+      expect(response.body.message).toEqual([
+        'type must be one of the following values: owner, admin, author, member',
+      ]);
+    });
+
     it('should answer 404 for an unknown user', async () => {
       expectStatus(await update(randomUUID(), { firstName: 'Nobody' }), 404);
     });

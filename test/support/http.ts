@@ -1,11 +1,13 @@
 import { Agent, IncomingHttpHeaders, request } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { expectDocumented } from './openapi-contract';
 
 /*
  * HTTP over plain node:http, for what supertest does not do: a server in another process (the
  * built server), a path sent exactly as given, a connection kept alive or not. `send` speaks JSON
- * with a bearer token; `RawHttpClient` sends any bytes (junk input). Both go through `sendRaw`.
+ * with a bearer token; `RawHttpClient` sends any bytes (junk input). Both go through `sendRaw`,
+ * and check each answer against openapi.json (openapi-contract.ts).
  */
 
 export interface RawRequest {
@@ -99,11 +101,13 @@ export async function send(
   if (payload !== undefined) {
     headers['content-type'] = 'application/json';
   }
+  const method = options.method ?? 'GET';
   const response = await sendRaw(
     baseUrl,
-    { method: options.method ?? 'GET', path, headers, body: payload },
+    { method, path, headers, body: payload },
     { agent: options.agent, timeoutMs: options.timeoutMs },
   );
+  expectDocumented({ method, url: path, ...response });
   let body: unknown = response.text;
   try {
     body = response.text ? JSON.parse(response.text) : null;
@@ -137,13 +141,39 @@ export class RawHttpClient {
     return new RawHttpClient(`http://127.0.0.1:${address.port}`);
   }
 
-  send(spec: RawRequest): Promise<RawResponse> {
-    return sendRaw(this.baseUrl, spec, { agent: this.agent, timeoutMs: 15_000 });
+  async send(spec: RawRequest): Promise<RawResponse> {
+    const response = await sendRaw(this.baseUrl, spec, { agent: this.agent, timeoutMs: 15_000 });
+    if (isWellFormedHttp(spec)) {
+      expectDocumented({ method: spec.method, url: spec.path, ...response });
+    }
+    return response;
   }
 
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** Node's limit on the request line and headers together (--max-http-header-size). */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * Whether Node's HTTP parser reads the request at all: a request line of printable ASCII, header
+ * values without control characters, 16 KiB of them at most. One that is not reaches no operation
+ * of openapi.json: it is refused before routing (src/common/http/malformed-requests.ts).
+ */
+export function isWellFormedHttp(spec: RawRequest): boolean {
+  const headers = Object.entries(spec.headers ?? {}).flatMap(([name, value]) =>
+    [value].flat().map((one) => `${name}: ${one}`),
+  );
+  const head = [`${spec.method} ${spec.path} HTTP/1.1`, ...headers].join('\r\n');
+  return (
+    Buffer.byteLength(head, 'latin1') < MAX_HEADER_BYTES - 512 &&
+    /^[\x21-\x7e]+$/.test(spec.path) &&
+    headers.every((line) =>
+      [...line].every((char) => char === '\t' || (char >= ' ' && char !== '\x7f')),
+    )
+  );
 }
 
 /**

@@ -321,15 +321,93 @@ export function describeOpenApiRules(subject: () => DocumentUnderTest, matrix: A
       }
       const headers = document.components?.headers ?? {};
       expect(Object.keys(headers).sort()).toEqual(
-        ['Retry-After', 'WWW-Authenticate', 'X-Request-Id', 'X-Token-Expires-At'].sort(),
+        [
+          'Idempotent-Replayed',
+          'Retry-After',
+          'WWW-Authenticate',
+          'X-Request-Id',
+          'X-Token-Expires-At',
+        ].sort(),
       );
     });
 
-    it('should document 500 and 503 on every /api operation, and 413 and 415 where a body is taken', () => {
+    it('should declare Idempotent-Replayed on the success of every operation that takes an Idempotency-Key', () => {
+      const idempotent = operations.filter((located) =>
+        ((located.operation.parameters ?? []) as ParameterObject[]).some(
+          (parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key',
+        ),
+      );
+      for (const located of idempotent) {
+        for (const [status, response] of Object.entries(located.operation.responses)) {
+          if (/^2\d\d$/.test(status)) {
+            expect({
+              where: `${where(located)} ${status}`,
+              headers: Object.keys((response as ResponseObject).headers ?? {}),
+            }).toEqual({
+              where: `${where(located)} ${status}`,
+              headers: expect.arrayContaining(['Idempotent-Replayed']),
+            });
+          }
+        }
+      }
+    });
+
+    it('should declare Retry-After on the 401 of an authenticated operation that answers a blocked address 401, not 429', () => {
+      const without429 = operations.filter(
+        ({ operation }) => operation.security?.length && !operation.responses['429'],
+      );
+      for (const located of without429) {
+        const unauthorized = located.operation.responses['401'] as ResponseObject;
+        expect({
+          where: where(located),
+          headers: Object.keys(unauthorized.headers ?? {}),
+        }).toEqual({
+          where: where(located),
+          headers: expect.arrayContaining(['WWW-Authenticate', 'Retry-After']),
+        });
+      }
+    });
+
+    it('should document 500 and 503 on every /api operation; 400, 413 and 415 wherever a body can be sent; 414 with a path parameter; 403 with a token', () => {
       for (const located of operations.filter(({ path }) => path.startsWith('/api/'))) {
-        const expected = ['500', '503', ...(located.operation.requestBody ? ['413', '415'] : [])];
+        const parameters = (located.operation.parameters ?? []) as ParameterObject[];
+        const expected = [
+          '500',
+          '503',
+          // Fastify parses the body of any POST, PUT, PATCH or DELETE, read or not.
+          ...(['post', 'put', 'patch', 'delete'].includes(located.method)
+            ? ['400', '413', '415']
+            : []),
+          ...(parameters.some((parameter) => parameter.in === 'path') ? ['414'] : []),
+          // Any token may be refused by its own allowedIps.
+          ...(located.operation.security?.length ? ['403'] : []),
+        ];
         const missing = expected.filter((status) => !located.operation.responses[status]);
         expect({ where: where(located), missing }).toEqual({ where: where(located), missing: [] });
+      }
+    });
+
+    it("should name allowedIps among the reasons of every authenticated operation's 403", () => {
+      for (const located of operations.filter(({ operation }) => operation.security?.length)) {
+        const forbidden = located.operation.responses['403'] as ResponseObject;
+        expect({ where: where(located), description: forbidden.description }).toEqual({
+          where: where(located),
+          description: expect.stringMatching(/allowedIps/),
+        });
+      }
+    });
+
+    it('should type every numeric query parameter as an integer (none takes a fraction)', () => {
+      for (const located of operations) {
+        for (const parameter of (located.operation.parameters ?? []) as ParameterObject[]) {
+          const type = resolve(parameter.schema).type;
+          if (type === 'number' || type === 'integer') {
+            expect({ where: `${where(located)} ${parameter.name}`, type }).toEqual({
+              where: `${where(located)} ${parameter.name}`,
+              type: 'integer',
+            });
+          }
+        }
       }
     });
 
@@ -347,6 +425,14 @@ export function describeOpenApiRules(subject: () => DocumentUnderTest, matrix: A
           ...Object.keys((body && resolve(body).properties) ?? {}),
         ];
         const example = invalid.content?.['application/json']?.example as { message: string[] };
+        if (fields.length === 0) {
+          // Nothing to name: only a body the operation does not read can be bad.
+          expect({ where: where(located), example: example.message }).toEqual({
+            where: where(located),
+            example: ['The request body is not valid JSON'],
+          });
+          continue;
+        }
         const named = fields.filter((field) =>
           example.message.some((message) => message.startsWith(`${field} `)),
         );

@@ -7,6 +7,7 @@ import { Permission } from '../../src/modules/auth';
 import { ProvisioningService } from '../../src/modules/provisioning/provisioning.service';
 import { TokenExpiry } from '../../src/common/tokens/token-expiry';
 import { expectStatus } from './http';
+import { checkedAgent } from './openapi-contract';
 
 export interface IssuedToken {
   userId: string;
@@ -49,7 +50,13 @@ export class TestApp {
     return currentDatabaseKind();
   }
 
+  /** Requests to the app; each answer is checked against openapi.json (openapi-contract.ts). */
   http() {
+    return checkedAgent(request(this.app.getHttpServer()));
+  }
+
+  /** Requests whose answers are not checked against openapi.json: for answers no client should get. */
+  uncheckedHttp() {
     return request(this.app.getHttpServer());
   }
 

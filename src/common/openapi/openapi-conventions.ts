@@ -48,7 +48,7 @@ export const RESPONSE_HEADERS = {
   },
   'WWW-Authenticate': {
     description:
-      'The bearer challenge: `Bearer realm="api"`, with `error="invalid_token"` and an `error_description` when a token was presented',
+      'The bearer challenge: `Bearer realm="api"`, with `error="invalid_token"` and an `error_description` when a token was presented: when it expired, if that is why; else one description for every other refusal',
     required: true,
     schema: { type: 'string' },
   },
@@ -63,22 +63,70 @@ export const RESPONSE_HEADERS = {
     required: false,
     schema: { type: 'string', format: 'date-time' },
   },
+  'Idempotent-Replayed': {
+    description:
+      '`true` when this is the remembered answer to an earlier request with the same Idempotency-Key',
+    required: false,
+    schema: { type: 'string', enum: ['true'] },
+  },
 } satisfies Record<string, HeaderObject>;
+
+/** The gateway check's 401 for a blocked address (it answers no 429): Retry-After when blocked. */
+const RETRY_AFTER_WHEN_BLOCKED: HeaderObject = {
+  description:
+    'Seconds until the address may try again, when it is blocked after failed authentications',
+  required: false,
+  schema: { type: 'integer', minimum: 0 },
+};
 
 type HeaderName = keyof typeof RESPONSE_HEADERS;
 const headerRef = (name: HeaderName) => ({ $ref: `#/components/headers/${name}` });
 
+interface StandardAnswer {
+  description: string;
+  /** The answer's message, shown as its example. */
+  message?: string;
+}
+
 /** Answers the service can give on any /api operation, whatever the route declares. */
-const SERVER_ANSWERS: Record<string, string> = {
-  '500':
-    'An unexpected failure; it is logged with the request id, and the body reveals nothing of it',
-  '503': 'The database is unavailable; try again shortly',
+const SERVER_ANSWERS: Record<string, StandardAnswer> = {
+  '500': {
+    description:
+      'An unexpected failure; it is logged with the request id, and the body reveals nothing of it',
+  },
+  '503': { description: 'The database is unavailable; try again shortly' },
 };
 
-/** Answers of an operation that takes a body, sent before the route's own code runs. */
-const BODY_ANSWERS: Record<string, string> = {
-  '413': 'The request body is larger than the server accepts (BODY_LIMIT_BYTES, 1 MiB by default)',
-  '415': 'The request body is not JSON: send `Content-Type: application/json`',
+/**
+ * Answers to a request body, sent before the route's own code runs. Any POST, PUT, PATCH or
+ * DELETE may carry one, whether the operation reads it or not: Fastify parses what is sent.
+ */
+const BODY_ANSWERS: Record<string, StandardAnswer> = {
+  '400': {
+    description: 'The request body is not valid JSON, or not a JSON object',
+    message: 'The request body is not valid JSON',
+  },
+  '413': {
+    description:
+      'The request body is larger than the server accepts (BODY_LIMIT_BYTES, 1 MiB by default)',
+  },
+  '415': {
+    description: 'The request body is not JSON: send `Content-Type: application/json`',
+    message: 'Unsupported Media Type',
+  },
+};
+const BODY_METHODS = new Set<string>(['post', 'put', 'patch', 'delete']);
+
+/** Answered by the router when a path parameter is longer than its limit (100 characters). */
+const LONG_PARAMETER: StandardAnswer = {
+  description: 'A path parameter is longer than 100 characters',
+  message: 'A path parameter is too long',
+};
+
+/** Any accepted token may be refused by its own address restriction. */
+const OUTSIDE_ALLOWED_IPS: StandardAnswer = {
+  description: 'The token is used from an address outside its allowedIps',
+  message: 'This token may not be used from this address',
 };
 
 /** Error answers whose wording is fixed, used as their example. */
@@ -99,7 +147,7 @@ export function applyConventions(document: OpenAPIObject): void {
     located.operation.responses = structuredClone(located.operation.responses);
     declareSecurity(located.operation);
     if (located.path.startsWith('/api/')) {
-      addStandardAnswers(located.operation);
+      addStandardAnswers(located);
     }
     declareHeaders(located.operation);
   }
@@ -123,31 +171,64 @@ function declareSecurity(operation: Operation): void {
 
 const isAuthenticated = (operation: Operation) => (operation.security ?? []).length > 0;
 
-function addStandardAnswers(operation: Operation): void {
-  const answers = { ...SERVER_ANSWERS, ...(operation.requestBody ? BODY_ANSWERS : {}) };
-  for (const [status, description] of Object.entries(answers)) {
-    operation.responses[status] ??= {
+/** The message each automatically added answer shows as its example, by the response object. */
+const standardMessages = new WeakMap<ResponseObject, string>();
+
+function addStandardAnswers({ method, operation }: LocatedOperation): void {
+  const parameters = (operation.parameters ?? []) as ParameterObject[];
+  const answers: Record<string, StandardAnswer> = {
+    ...SERVER_ANSWERS,
+    ...(BODY_METHODS.has(method) ? BODY_ANSWERS : {}),
+    ...(parameters.some((parameter) => parameter.in === 'path') ? { '414': LONG_PARAMETER } : {}),
+    ...(isAuthenticated(operation) ? { '403': OUTSIDE_ALLOWED_IPS } : {}),
+  };
+  for (const [status, { description, message }] of Object.entries(answers)) {
+    const declared = operation.responses[status];
+    if (declared) {
+      // The route's own reasons come first; a reason it does not name is added to them.
+      if (status === '403' && !/allowedIps/.test(declared.description)) {
+        declared.description = `${declared.description}; or ${lowerFirst(description)}`;
+      }
+      continue;
+    }
+    const response: ResponseObject = {
       description,
       content: { 'application/json': { schema: ERROR_SCHEMA } },
     };
+    if (message) {
+      standardMessages.set(response, message);
+    }
+    operation.responses[status] = response;
   }
 }
 
+const lowerFirst = (text: string) => `${text[0].toLowerCase()}${text.slice(1)}`;
+
 /**
- * X-Request-Id on every answer; WWW-Authenticate on 401; Retry-After on 429; X-Token-Expires-At
- * on every answer to an accepted token.
+ * X-Request-Id on every answer; WWW-Authenticate on 401 (with Retry-After where a blocked address
+ * answers 401, not 429); Retry-After on 429; X-Token-Expires-At on every answer to an accepted
+ * token; Idempotent-Replayed on the success of an operation that takes an Idempotency-Key.
  */
 function declareHeaders(operation: Operation): void {
+  const idempotent = ((operation.parameters ?? []) as ParameterObject[]).some(
+    (parameter) => parameter.in === 'header' && parameter.name === 'Idempotency-Key',
+  );
   for (const [status, response] of Object.entries(operation.responses)) {
-    const headers: Partial<Record<HeaderName, ReturnType<typeof headerRef>>> = {
+    const headers: Record<string, ReturnType<typeof headerRef> | HeaderObject> = {
       'X-Request-Id': headerRef('X-Request-Id'),
     };
     if (status === '401') {
       headers['WWW-Authenticate'] = headerRef('WWW-Authenticate');
+      if (isAuthenticated(operation) && !operation.responses['429']) {
+        headers['Retry-After'] = RETRY_AFTER_WHEN_BLOCKED;
+      }
     } else if (status === '429') {
       headers['Retry-After'] = headerRef('Retry-After');
     } else if (isAuthenticated(operation)) {
       headers['X-Token-Expires-At'] = headerRef('X-Token-Expires-At');
+    }
+    if (idempotent && /^2\d\d$/.test(status)) {
+      headers['Idempotent-Replayed'] = headerRef('Idempotent-Replayed');
     }
     response.headers = { ...response.headers, ...headers };
   }
@@ -257,7 +338,7 @@ function exemplifyErrors(document: OpenAPIObject): void {
       const message =
         status === '400'
           ? invalidInputExample(document, operation)
-          : (FIXED_MESSAGES[status] ?? response.description);
+          : (standardMessages.get(response) ?? FIXED_MESSAGES[status] ?? response.description);
       json.example = {
         statusCode: Number(status),
         message,
@@ -289,7 +370,8 @@ function invalidInputExample(document: OpenAPIObject, operation: Operation): str
   if (parameter?.schema) {
     return [invalidMessage(parameter.name, resolveSchema(document, parameter.schema), document)];
   }
-  return ['The request body must be a JSON object'];
+  // No field and no parameter: only a body the operation does not read can be bad.
+  return ['The request body is not valid JSON'];
 }
 
 /** class-validator's words for each type. */

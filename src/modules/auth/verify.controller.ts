@@ -1,5 +1,6 @@
 import { Controller, ForbiddenException, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiQuery } from '@nestjs/swagger';
+import type { HeaderObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { FastifyReply } from 'fastify';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import { canReachProject } from './access-rule';
@@ -8,6 +9,36 @@ import { CurrentPrincipal } from './decorators/current-principal.decorator';
 import { VerifyResponseDto } from './dto/verify-response.dto';
 import { isPermission, maskAllows } from './permissions';
 import { Principal } from './principal';
+
+const uuid = { type: 'string', format: 'uuid' } as const;
+const text = { type: 'string' } as const;
+
+/** The identity a gateway copies onto the request it lets through. */
+const IDENTITY_HEADERS: Record<string, HeaderObject> = {
+  'X-Auth-User-Id': { description: "The token's user", required: true, schema: uuid },
+  'X-Auth-Token-Id': { description: 'The token', required: true, schema: uuid },
+  'X-Auth-Organisation-Id': {
+    description: "The user's organisation",
+    required: true,
+    schema: uuid,
+  },
+  'X-Auth-User-Type': { description: "The user's type", required: true, schema: text },
+  'X-Auth-Permissions': {
+    description: 'The permissions as granted, comma-separated',
+    required: true,
+    schema: text,
+  },
+  'X-Auth-Projects': {
+    description: '`*` (every project) or the project ids, comma-separated',
+    required: true,
+    schema: text,
+  },
+  'X-Auth-Expires-At': {
+    description: 'When the token expires; absent when it never does',
+    required: false,
+    schema: { type: 'string', format: 'date-time' },
+  },
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,6 +98,7 @@ export class VerifyController {
   @ApiOkResponse({
     description: 'The token is valid for this; who it is, also in the X-Auth-* headers',
     type: VerifyResponseDto,
+    headers: IDENTITY_HEADERS,
   })
   verify(
     @CurrentPrincipal() principal: Principal,

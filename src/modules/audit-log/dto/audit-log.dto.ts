@@ -12,9 +12,9 @@ export class AuditEntryDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  /** What happened */
-  @ApiProperty({ enum: ACTIONS, enumName: 'AuditAction', example: 'token.created' })
-  action: DomainEventName;
+  /** What happened: the event's name, one of the core's (the `action` filter's values) or a module's own (`webhook.created`, `token.expiring`, …) */
+  @ApiProperty({ example: 'token.created' })
+  action: string;
 
   /** The user who did it; null for the command-line tool */
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
@@ -24,8 +24,8 @@ export class AuditEntryDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   tokenId: string | null;
 
-  /** The kind of thing it was done to */
-  @ApiProperty({ enum: TARGET_TYPES, enumName: 'AuditTargetType' })
+  /** The kind of thing it was done to: `token`, `user`, `project`, or a module's own (`webhook`, …) */
+  @ApiProperty({ example: 'token' })
   targetType: string;
 
   /** The thing it was done to */
@@ -48,7 +48,7 @@ export class AuditEntryDto {
 export class AuditLogPageDto extends PageDto(AuditEntryDto, 'AuditLogPage') {}
 
 export class ListAuditLogQueryDto extends PaginationQueryDto {
-  /** Only entries of this action */
+  /** Only entries of this action, one of the core's events (a module's own are not filtered on) */
   @ApiProperty({ enum: ACTIONS, enumName: 'AuditAction', required: false })
   @IsOptional()
   @IsIn(ACTIONS)

@@ -102,11 +102,19 @@ export class CreateTokenDto {
   allowedIps?: string[];
 }
 
-/** `allowedIps` given replaces the token's list (`[]`: anywhere); absent keeps it. */
 export class RegenerateTokenDto extends PickType(CreateTokenDto, [
   'expiry',
   'allowedIps',
-] as const) {}
+] as const) {
+  /** Client addresses or CIDRs (IPv4, IPv6) the token may be used from, at most 50: replaces the token's list (`[]`: anywhere); left out, the token keeps its list */
+  @ApiProperty({
+    type: [String],
+    required: false,
+    maxItems: MAX_ALLOWED_IPS,
+    example: ['203.0.113.0/24'],
+  })
+  override allowedIps?: string[];
+}
 
 /**
  * Declared here rather than as a PartialType of CreateTokenDto: PartialType's @IsOptional would let
@@ -130,7 +138,7 @@ export class LookupTokenDto {
 
 export class ListTokensQueryDto {
   /** Only tokens that have not expired and expire within this many days (0 to 3650) */
-  @ApiProperty({ required: false, example: 7 })
+  @ApiProperty({ type: 'integer', required: false, example: 7 })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()

@@ -51,7 +51,11 @@ export class CreateProjectDto {
 export class UpdateProjectDto extends PartialType(
   PickType(CreateProjectDto, ['name', 'key', 'protected'] as const),
   { skipNullProperties: false },
-) {}
+) {
+  /** true: the project cannot be deleted until it is unprotected; false: it can; left out, unchanged */
+  @ApiProperty({ required: false, example: true })
+  override protected?: boolean;
+}
 
 export class ListProjectsQueryDto extends PaginationQueryDto {
   /** Matches the project's name or key (case-insensitive, substring) */

@@ -72,7 +72,10 @@ export class UpdateUserDto {
     example: 'author',
   })
   @IsOmittable()
-  @IsIn(USER_TYPES)
+  // `invited` passes, to be refused with its own message (invitations set it).
+  @IsIn(USER_TYPES, {
+    message: `type must be one of the following values: ${ASSIGNABLE_USER_TYPES.join(', ')}`,
+  })
   type?: UserType;
 }
 
