@@ -35,10 +35,11 @@ function brokenChecksum(secret: string): string {
   return `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
 }
 
+/** The one answer shared by every refused token but an expired one: it reveals nothing. */
 function expectBearerChallenge(response: request.Response): void {
   expectStatus(response, 401);
-  expect(response.headers['www-authenticate']).toMatch(
-    /^Bearer realm="api", error="invalid_token"/,
+  expect(response.headers['www-authenticate']).toBe(
+    'Bearer realm="api", error="invalid_token", error_description="The token is not valid"',
   );
   expect(response.body).toEqual({
     statusCode: 401,
@@ -82,7 +83,40 @@ describe('authentication', () => {
           : "UPDATE personal_access_tokens SET expires_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 second') WHERE id = ?",
         [issued.tokenId],
       );
-      expect((await lookup()).body.status).toBe('expired');
+      const looked = await lookup();
+      expect(looked.body.status).toBe('expired');
+      const expiredAt = looked.body.token.expiresAt as string;
+      expect(new Date(expiredAt).getTime()).toBeLessThan(Date.now());
+      // Said in the challenge and the body, so that a pipeline's log tells its owner what to do.
+      for (const response of [
+        await t.as(issued.token).get('/api/profile'),
+        await t.as(issued.token).get('/api/auth/verify'),
+      ]) {
+        expectStatus(response, 401);
+        expect(response.headers['www-authenticate']).toBe(
+          `Bearer realm="api", error="invalid_token", error_description="The token expired at ${expiredAt}"`,
+        );
+        expect(response.body).toEqual({
+          statusCode: 401,
+          message: `The token expired at ${expiredAt}: regenerate it, or ask an admin for a new one (an expired token cannot renew itself)`,
+          error: 'Unauthorized',
+        });
+      }
+    });
+
+    it('should answer an expired token of a disabled user like any other refused token', async () => {
+      const user = await t.createServiceUser('expired-disabled-bot@example.com');
+      const issued = await t.createServiceUserToken(user.id, { expiry: 'week' });
+      await t.database.query(
+        t.kind === 'postgres'
+          ? "UPDATE personal_access_tokens SET expires_at = now() - interval '1 second' WHERE id = $1"
+          : "UPDATE personal_access_tokens SET expires_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 second') WHERE id = ?",
+        [issued.tokenId],
+      );
+      expectStatus(
+        await t.as(t.owner.token).put(`/api/users/${user.id}`).send({ status: 'disabled' }),
+        200,
+      );
       expectBearerChallenge(await t.as(issued.token).get('/api/profile'));
     });
 

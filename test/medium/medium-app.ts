@@ -22,7 +22,7 @@ export async function newOwner(app: INestApplication): Promise<Principal & { sec
     expiry: 'month',
   });
   const principal = await app.get(PrincipalResolver).resolve(issued.token, '127.0.0.1');
-  if (!principal) {
+  if (!principal || 'expiredAt' in principal) {
     throw new Error('A token just issued does not authenticate');
   }
   return { ...principal, secret: issued.token };

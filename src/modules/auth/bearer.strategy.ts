@@ -15,6 +15,13 @@ interface BearerView {
   ip: string;
 }
 
+/** Thrown for a token that has expired: the one refusal whose answer says why (the guard's). */
+export class ExpiredBearerToken extends Error {
+  constructor(readonly expiredAt: Date) {
+    super('The token expired');
+  }
+}
+
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
   constructor(private readonly resolver: PrincipalResolver) {
@@ -32,6 +39,10 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
   }
 
   async validate(view: BearerView, secret: string): Promise<Principal | false> {
-    return (await this.resolver.resolve(secret, view.ip)) ?? false;
+    const resolved = await this.resolver.resolve(secret, view.ip);
+    if (resolved && 'expiredAt' in resolved) {
+      throw new ExpiredBearerToken(resolved.expiredAt);
+    }
+    return resolved ?? false;
   }
 }

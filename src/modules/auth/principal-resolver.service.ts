@@ -13,6 +13,11 @@ import { PrincipalCache } from './principal-cache';
 import { PrincipalSource, StoredPrincipal } from './principal-source';
 import { SecretHasher } from './secret-hasher.service';
 
+/** A secret of a token that has expired: the one refusal told apart from the others. */
+export interface ExpiredToken {
+  expiredAt: Date;
+}
+
 /**
  * Turns a bearer secret into the principal it authenticates: shape and checksum first (no
  * database), then one query by the secret's HMAC, then a short-lived cache. A token works only
@@ -38,8 +43,12 @@ export class PrincipalResolver implements BeforeApplicationShutdown {
     cluster.onInvalidation((invalidation) => this.apply(invalidation));
   }
 
-  /** The principal the secret authenticates now, or null (unknown, expired, deleted, disabled). */
-  async resolve(secret: string, ip: string): Promise<Principal | null> {
+  /**
+   * The principal the secret authenticates now; for a token of an active user that has expired,
+   * when it expired (its holder can act on that); else null (unknown, malformed, deleted,
+   * replaced, its user not active: one answer for all, revealing nothing).
+   */
+  async resolve(secret: string, ip: string): Promise<Principal | ExpiredToken | null> {
     if (!isWellFormedTokenSecret(secret)) {
       return null;
     }
@@ -58,11 +67,11 @@ export class PrincipalResolver implements BeforeApplicationShutdown {
         this.cache.set(hash, principal, now, generation);
       }
     }
-    if (isExpired(principal.token.expiresAt, now) || principal.user.status !== 'active') {
+    if (principal.user.status !== 'active' || principal.user.type === 'invited') {
       return null;
     }
-    if (principal.user.type === 'invited') {
-      return null;
+    if (isExpired(principal.token.expiresAt, now)) {
+      return { expiredAt: principal.token.expiresAt! };
     }
     this.recordUse(principal.token.id, ip, now);
     return principal;

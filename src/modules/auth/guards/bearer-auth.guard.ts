@@ -14,6 +14,7 @@ import { AccessRule, evaluateAccess } from '../access-rule';
 import { ACCESS_RULE_KEY, GATEWAY_CHECK_KEY, IS_PUBLIC_KEY } from '../access-metadata';
 import { FailedAuthenticationThrottle } from '../failed-authentication-throttle';
 import { IpRefusals } from '../ip-refusals';
+import { ExpiredBearerToken } from '../bearer.strategy';
 import { Principal } from '../principal';
 
 type AuthenticatedRequest = FastifyRequest<{ Params: Record<string, string | undefined> }> & {
@@ -68,9 +69,11 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     try {
       await super.canActivate(context);
     } catch (error) {
-      throw error instanceof InvalidBearerToken
-        ? await this.refuse(request, reply, route.gateway)
-        : error;
+      if (!(error instanceof InvalidBearerToken || error instanceof ExpiredBearerToken)) {
+        throw error;
+      }
+      const expiredAt = error instanceof ExpiredBearerToken ? error.expiredAt : undefined;
+      throw await this.refuse(request, reply, route.gateway, expiredAt);
     }
     const principal = request.user!;
     // Every authenticated answer says when its token expires (GitHub sends the same).
@@ -119,6 +122,7 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     request: AuthenticatedRequest,
     reply: FastifyReply,
     gateway: boolean,
+    tokenExpiredAt?: Date,
   ): Promise<HttpException> {
     // A missing header is not a guess: only presented tokens count towards the throttle.
     const presented = Boolean(request.headers.authorization);
@@ -126,13 +130,30 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
     if (retryAfter > 0) {
       return blocked(reply, retryAfter, gateway);
     }
+    const expiredAt = tokenExpiredAt?.toISOString();
+    if (!presented) {
+      reply.header('WWW-Authenticate', 'Bearer realm="api"');
+      return new UnauthorizedException(INVALID_TOKEN);
+    }
+    // An expiry is worth telling (a pipeline's log then says what to do, as GitLab's does); every
+    // other refusal shares one answer, so that none reveals whether a token exists.
     reply.header(
       'WWW-Authenticate',
-      presented ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"',
+      challenge(expiredAt ? `The token expired at ${expiredAt}` : 'The token is not valid'),
     );
-    return new UnauthorizedException('A valid bearer token is required');
+    return new UnauthorizedException(
+      expiredAt
+        ? `The token expired at ${expiredAt}: regenerate it, or ask an admin for a new one (an expired token cannot renew itself)`
+        : INVALID_TOKEN,
+    );
   }
 }
+
+const INVALID_TOKEN = 'A valid bearer token is required';
+
+/** RFC 6750's challenge for a presented token that is refused. */
+const challenge = (description: string) =>
+  `Bearer realm="api", error="invalid_token", error_description="${description}"`;
 
 /**
  * A blocked address: 429, or on the gateway check 401 (nginx's auth_request turns a 429 into a
@@ -141,7 +162,10 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
 function blocked(reply: FastifyReply, retryAfter: number, gateway: boolean): HttpException {
   reply.header('Retry-After', String(retryAfter));
   if (gateway) {
-    reply.header('WWW-Authenticate', 'Bearer realm="api", error="invalid_token"');
+    reply.header(
+      'WWW-Authenticate',
+      challenge('Too many failed authentications from this address'),
+    );
     return new UnauthorizedException(
       'Too many failed authentications from this address; try again later',
     );
