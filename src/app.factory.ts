@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { useValidClientAddress } from './common/http/client-address';
 import { installFormBodyParser } from './common/http/form-body';
+import { malformedRequestHandler } from './common/http/malformed-requests';
 import { securityHeaders } from './common/http/security-headers';
 import { RejectUnsafeInputPipe } from './common/pipes/reject-unsafe-input.pipe';
 import {
@@ -44,7 +45,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
   // Every setting, the modules' included, before anything starts: one line on a bad value.
   const settings = validateAllSettings();
   const requestLog = new RequestLogController();
-  const adapter = new FastifyAdapter({
+  const headers = securityHeaders();
+  const adapter: FastifyAdapter = new FastifyAdapter({
     logger: loggerOptions(settings),
     logController: requestLog,
     bodyLimit: settings.BODY_LIMIT_BYTES,
@@ -77,11 +79,12 @@ export async function createApp(): Promise<NestFastifyApplication> {
         .header('X-Request-Id', request.id)
         .send({ statusCode, ...known });
     },
+    // What Node's HTTP parser refuses before Fastify sees it (a raw non-ASCII byte in the URL).
+    clientErrorHandler: malformedRequestHandler(headers, () => adapter.getInstance().log),
   });
   acceptEmptyJsonBodies(adapter);
   // Form bodies only where a route declares @AcceptsFormBody() (RFC 7662 introspection).
   installFormBodyParser(adapter.getInstance(), settings.BODY_LIMIT_BYTES);
-  const headers = securityHeaders();
   adapter.getInstance().addHook('onRequest', useValidClientAddress);
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers);

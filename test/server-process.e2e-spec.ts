@@ -568,6 +568,70 @@ describe('the server as a process (node dist/main.js)', () => {
       expect(server.stdout).not.toContain(tokenLike);
     });
 
+    it('should answer a raw non-ASCII byte in the query string with the usual JSON error, a request id and the security headers, and log it', async () => {
+      // What curl sends for `curl 'http://…/api/profile?q=é'`: the UTF-8 bytes, not %C3%A9.
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(server.port, '127.0.0.1', () =>
+          socket.write(
+            Buffer.concat([
+              Buffer.from('GET /api/profile?q='),
+              Buffer.from('é', 'utf8'),
+              Buffer.from(' HTTP/1.1\r\nHost: localhost\r\n\r\n'),
+            ]),
+          ),
+        );
+        sockets.push(socket);
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      const [head, body] = raw.split('\r\n\r\n');
+      const [statusLine, ...headerLines] = head.split('\r\n');
+      const headers = Object.fromEntries(
+        headerLines.map((line) => {
+          const colon = line.indexOf(':');
+          return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+        }),
+      );
+      expect(statusLine).toBe('HTTP/1.1 400 Bad Request');
+      expect(JSON.parse(body)).toEqual({
+        statusCode: 400,
+        message: expect.stringMatching(/must be percent-encoded/),
+        error: 'Bad Request',
+      });
+      expect(headers['content-type']).toMatch(/^application\/json/);
+      expect(headers['x-request-id']).toMatch(UUID);
+      // The security headers every other answer carries.
+      expect(headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': expect.stringContaining("default-src 'self'"),
+        'strict-transport-security': expect.any(String),
+      });
+      const logged = await server.waitForLogLines(
+        (line) => line.requestId === headers['x-request-id'],
+      );
+      expect(logged).toEqual([
+        expect.objectContaining({
+          level: 40,
+          method: 'GET',
+          path: '/api/profile',
+          status: 400,
+          reason: 'HPE_INVALID_URL',
+          msg: 'request refused',
+        }),
+      ]);
+    });
+
+    it("should not write Nest's route-mapping lines at info (they are debug)", () => {
+      const mapping = server.logLines.filter((line) =>
+        ['RoutesResolver', 'RouterExplorer'].includes(String(line.context)),
+      );
+      expect(mapping).toEqual([]);
+      // The start-up line itself is still there.
+      expect(server.log).toContain('Serving the API on');
+    });
+
     it('should write nothing but JSON lines on stdout besides the first-admin banner', () => {
       const banner =
         /^(=+( FIRST ADMIN TOKEN \(shown once\) =+)?| {2}(user id|token id|token|Use it as): .*)$/;

@@ -85,12 +85,17 @@ export const requestLogContext = new AsyncLocalStorage<FastifyBaseLogger>();
 
 type Level = 'info' | 'warn' | 'debug' | 'trace' | 'fatal';
 
+/** Nest's contexts that log the routes it maps at start-up. */
+const ROUTE_MAPPING = new Set(['RoutesResolver', 'RouterExplorer']);
+
 /** Nest's LoggerService on pino: `context` becomes a field; the request id comes with the request. */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly root: FastifyBaseLogger) {}
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    // Nest maps every route at each start (one line per route, ~60): worth seeing when debugging.
+    const level = ROUTE_MAPPING.has(String(rest[rest.length - 1])) ? 'debug' : 'info';
+    this.write(level, message, rest);
   }
 
   /** Nest calls error(message, stack?, context?). */
