@@ -72,11 +72,11 @@ export default tseslint.config(
   },
   {
     // Generated migrations are committed as TypeORM writes them.
-    files: ['src/**/migrations/**/*.ts'],
+    files: ['src/**/migrations/**/*.ts', 'examples/**/migrations/**/*.ts'],
     rules: { '@typescript-eslint/require-await': 'off' },
   },
   {
-    files: ['test/**/*.ts', '**/*.spec.ts', '**/*.access-matrix.ts'],
+    files: ['test/**/*.ts', '**/*.spec.ts', '**/*-spec.ts', '**/*.access-matrix.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -35,7 +35,8 @@ const onDatabase = (suite: 'e2e' | 'medium', setup: string): Config => ({
   displayName: `${suite}-${setup}`,
   testEnvironment: 'node',
   rootDir: '.',
-  testMatch: [`<rootDir>/test/**/*.${suite}-spec.ts`],
+  // The example module keeps its own tests in its folder (docs/EXTENDING.md).
+  testMatch: [`<rootDir>/test/**/*.${suite}-spec.ts`, `<rootDir>/examples/**/*.${suite}-spec.ts`],
   transform: transform(true),
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   setupFiles: [`<rootDir>/test/setup/${setup}-env.ts`],

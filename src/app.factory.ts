@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
-import { ValidationPipe } from '@nestjs/common';
+import { Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -27,6 +27,7 @@ import { serialiseAnswersByTheirSchema } from './common/openapi/response-seriali
 import { parseTrustProxy } from './config/app.config';
 import { validateAllSettings } from './config/environment';
 import { TOKEN_PREFIX } from './common/tokens/token-secret';
+import { ModuleFoldersModule } from './database/database.module';
 
 export const API_PREFIX = 'api';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -36,12 +37,22 @@ const FRAMEWORK_ERRORS: Record<string, { message: string; error: string }> = {
   FST_ERR_MAX_PARAM_LENGTH: { message: 'A path parameter is too long', error: 'URI Too Long' },
 };
 
+export interface AppOptions {
+  /**
+   * Modules added after the core's, as more entries at the end of `imports` in app.module.ts
+   * would be. The tests add the example module this way (docs/EXTENDING.md).
+   */
+  imports?: Type[];
+  /** The folders of added modules kept outside src/: their migrations are found there. */
+  moduleFolders?: string[];
+}
+
 /**
  * Builds the whole HTTP application, ready to listen: used by main.ts and by the end-to-end
  * tests, so that the tests run exactly what production runs. Throws ConfigValidationError on a
  * bad setting.
  */
-export async function createApp(): Promise<NestFastifyApplication> {
+export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
   // Every setting, the modules' included, before anything starts: one line on a bad value.
   const settings = validateAllSettings();
   const requestLog = new RequestLogController();
@@ -105,7 +116,12 @@ export async function createApp(): Promise<NestFastifyApplication> {
     }
     done(null, payload);
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+  const { imports = [], moduleFolders = [] } = options;
+  const root =
+    imports.length + moduleFolders.length === 0
+      ? AppModule
+      : { module: AppModule, imports: [...imports, ModuleFoldersModule.register(moduleFolders)] };
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     bufferLogs: true,
     // A failure while the modules start (the database cannot be reached, say) is reported by the
     // caller in one line: Nest would print the buffered log and the error's stack before it.

@@ -1,10 +1,28 @@
-import { Logger, Module } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { databaseConfig, DatabaseConfig } from '../config/database.config';
 import { secureSqliteFile } from './sqlite-file';
 import { withStartupLock } from './startup-lock';
 import { buildTypeOrmOptions } from './typeorm-options';
+
+const MODULE_FOLDERS = Symbol('MODULE_FOLDERS');
+
+/**
+ * The folders of modules added from outside the source tree (the example module, by its tests):
+ * their migrations run with the others. A module under src/modules needs none of this.
+ */
+@Global()
+@Module({})
+export class ModuleFoldersModule {
+  static register(folders: readonly string[]): DynamicModule {
+    return {
+      module: ModuleFoldersModule,
+      providers: [{ provide: MODULE_FOLDERS, useValue: folders }],
+      exports: [MODULE_FOLDERS],
+    };
+  }
+}
 
 /**
  * The database connection. Entities come from each module's TypeOrmModule.forFeature
@@ -14,9 +32,9 @@ import { buildTypeOrmOptions } from './typeorm-options';
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [databaseConfig.KEY],
-      useFactory: (config: DatabaseConfig) => ({
-        ...buildTypeOrmOptions(config),
+      inject: [databaseConfig.KEY, { token: MODULE_FOLDERS, optional: true }],
+      useFactory: (config: DatabaseConfig, moduleFolders?: readonly string[]) => ({
+        ...buildTypeOrmOptions(config, moduleFolders),
         autoLoadEntities: true,
         // Fail fast at start-up instead of retrying for half a minute.
         retryAttempts: 0,

@@ -7,9 +7,17 @@ import { TypeOrmNestLogger } from './typeorm-logger';
 /** The compiled (dist/) or source (src/) root, so that globs work from both. */
 const sourceRoot = join(__dirname, '..');
 
-/** Every module keeps its migrations in `migrations/<database kind>/` beside its code. */
-export function migrationGlobs(kind: DatabaseConfig['kind']): string[] {
-  return [join(sourceRoot, '**', 'migrations', kind, '*.{ts,js}').replace(/\\/g, '/')];
+/**
+ * Every module keeps its migrations in `migrations/<database kind>/` beside its code: below the
+ * source root, and below each of `moduleFolders` (modules kept outside it, as the example is).
+ */
+export function migrationGlobs(
+  kind: DatabaseConfig['kind'],
+  moduleFolders: readonly string[] = [],
+): string[] {
+  return [sourceRoot, ...moduleFolders].map((root) =>
+    join(root, '**', 'migrations', kind, '*.{ts,js}').replace(/\\/g, '/'),
+  );
 }
 
 export function entityGlobs(): string[] {
@@ -20,11 +28,14 @@ export function entityGlobs(): string[] {
  * The one place that turns database settings into TypeORM options, for the Nest module and for the
  * TypeORM CLI data source (ormconfig.ts). Migrations are run by the caller, never synchronize.
  */
-export function buildTypeOrmOptions(config: DatabaseConfig): DataSourceOptions {
+export function buildTypeOrmOptions(
+  config: DatabaseConfig,
+  moduleFolders: readonly string[] = [],
+): DataSourceOptions {
   const common = {
     synchronize: false,
     migrationsRun: false,
-    migrations: migrationGlobs(config.kind),
+    migrations: migrationGlobs(config.kind, moduleFolders),
     migrationsTableName: 'migrations',
     namingStrategy: new SnakeNamingStrategy(),
     logging: config.logging

@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.factory';
+import { AppOptions, createApp } from '../../src/app.factory';
 import { currentDatabaseKind } from '../../src/database/database-kind';
 import { Permission } from '../../src/modules/auth';
 import { ProvisioningService } from '../../src/modules/provisioning/provisioning.service';
@@ -34,8 +34,9 @@ export class TestApp {
     readonly owner: IssuedToken,
   ) {}
 
-  static async start(): Promise<TestApp> {
-    const app = await createApp();
+  /** `options`: modules added to the core's, as createApp takes them. */
+  static async start(options: AppOptions = {}): Promise<TestApp> {
+    const app = await createApp(options);
     const owner = await app
       .get(ProvisioningService)
       .createAdmin({ email: `owner-${Date.now()}@example.com`, type: 'owner', expiry: 'year' });

@@ -1,0 +1,93 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+} from '@nestjs/swagger';
+import { ErrorResponseDto } from '../../src/common/dto/error-response.dto';
+import { EventActor } from '../../src/common/events/domain-event';
+import { ApiTag } from '../../src/common/openapi/api-tag.decorator';
+import { ApiUuidParam } from '../../src/common/openapi/api-uuid-param';
+import { ParseUuidPipe } from '../../src/common/pipes/parse-uuid.pipe';
+import {
+  AdminOnly,
+  Authenticated,
+  AuthenticatedUser,
+  CurrentActor,
+  CurrentUser,
+} from '../../src/modules/auth';
+import { AnnouncementsService } from './announcements.service';
+import {
+  AnnouncementDto,
+  AnnouncementPageDto,
+  ListAnnouncementsQueryDto,
+  PublishAnnouncementDto,
+} from './dto/announcement.dto';
+
+@ApiTag('Announcements', "News the organisation's admins publish to everyone in it")
+@ApiBadRequestResponse({
+  description: 'Invalid input; the message names the field',
+  type: ErrorResponseDto,
+})
+@Controller('announcements')
+export class AnnouncementsController {
+  constructor(private readonly announcements: AnnouncementsService) {}
+
+  /**
+   * List announcements
+   *
+   * @remarks The organisation's announcements, newest first. Any valid token.
+   */
+  @Get()
+  @Authenticated()
+  @ApiOkResponse({ description: 'A page of announcements', type: AnnouncementPageDto })
+  listAnnouncements(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Query() query: ListAnnouncementsQueryDto,
+  ): Promise<AnnouncementPageDto> {
+    return this.announcements.list(caller.organisationId, query);
+  }
+
+  /**
+   * Get an announcement
+   *
+   * @remarks One announcement of the organisation. Any valid token.
+   */
+  @Get(':announcementId')
+  @Authenticated()
+  @ApiUuidParam('announcementId', 'Announcement ID')
+  @ApiOkResponse({ description: 'The announcement', type: AnnouncementDto })
+  @ApiNotFoundResponse({
+    description: 'No such announcement in the organisation',
+    type: ErrorResponseDto,
+  })
+  getAnnouncement(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('announcementId', ParseUuidPipe) announcementId: string,
+  ): Promise<AnnouncementDto> {
+    return this.announcements.get(caller.organisationId, announcementId);
+  }
+
+  /**
+   * Publish an announcement
+   *
+   * @remarks Everyone in the organisation can read it at once (admin only). Recorded in the audit
+   * log and sent to webhooks as `announcement.published`.
+   */
+  @Post()
+  @AdminOnly()
+  @ApiCreatedResponse({ description: 'The announcement published', type: AnnouncementDto })
+  @ApiConflictResponse({
+    description: 'The organisation has as many announcements as ANNOUNCEMENTS_PER_ORGANISATION',
+    type: ErrorResponseDto,
+  })
+  publishAnnouncement(
+    @CurrentUser() caller: AuthenticatedUser,
+    @CurrentActor() actor: EventActor,
+    @Body() dto: PublishAnnouncementDto,
+  ): Promise<AnnouncementDto> {
+    return this.announcements.publish(caller.organisationId, dto, { ...actor, userId: caller.id });
+  }
+}
