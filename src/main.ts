@@ -1,11 +1,14 @@
 import './config/load-env-file';
+import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
-import { appConfig } from './config/app.config';
+import { AppConfig, appConfig } from './config/app.config';
+import { BootstrapConfig, bootstrapConfig } from './config/bootstrap.config';
 import { ConfigValidationError } from './config/environment';
 import { withStartupLock } from './database/startup-lock';
+import { writeFirstAdminToken } from './modules/provisioning/first-admin-token-file';
 import { IssuedToken, ProvisioningService } from './modules/provisioning/provisioning.service';
 
 function printFirstAdminToken(issued: IssuedToken): void {
@@ -22,6 +25,35 @@ function printFirstAdminToken(issued: IssuedToken): void {
       '',
     ].join('\n') + '\n',
   );
+}
+
+/**
+ * Development prints the first admin's token (the README's first walk reads it there). Production
+ * ships stdout and stderr to log stores, so the token goes to a file only its owner can read, and
+ * the log says where.
+ */
+function handOverFirstAdminToken(
+  app: NestFastifyApplication,
+  logger: Logger,
+  issued: IssuedToken,
+): void {
+  const { nodeEnv } = app.get<AppConfig>(appConfig.KEY);
+  if (nodeEnv !== 'production') {
+    printFirstAdminToken(issued);
+    return;
+  }
+  const { adminTokenFile } = app.get<BootstrapConfig>(bootstrapConfig.KEY);
+  const path = resolve(adminTokenFile);
+  try {
+    writeFirstAdminToken(path, issued);
+    logger.log(
+      `The first admin's token was written to ${path}, readable by its owner only: read it, then delete the file`,
+    );
+  } catch (error) {
+    logger.error(
+      `Could not write the first admin's token to ${path} (${error instanceof Error ? error.message : String(error)}): create an admin with the command-line tool (create-admin)`,
+    );
+  }
 }
 
 /** Stops accepting, lets requests in flight finish, closes the database pool, exits 0. */
@@ -53,9 +85,9 @@ async function main(): Promise<void> {
     app.get(ProvisioningService).firstStart(),
   );
   if (issued) {
-    printFirstAdminToken(issued);
+    handOverFirstAdminToken(app, logger, issued);
   }
-  const { port, host } = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
+  const { port, host } = app.get<AppConfig>(appConfig.KEY);
   closeOnSignals(app, logger);
   await app.listen({ port, host });
   logger.log(

@@ -203,8 +203,9 @@ describe('secrets at rest and in the log of the built server', () => {
     ).toHaveLength(1);
   });
 
-  it('should print the first-start admin token once, on stdout only, and keep it out of the log lines and the database', async () => {
-    let server = await startServer();
+  it('should print the first-start admin token once in development, on stdout only, and keep it out of the log lines and the database', async () => {
+    // Development: printed once on stdout, between the banner's lines.
+    let server = await startServer({ NODE_ENV: 'development', LOG_FORMAT: 'json' });
     const printed = /^ {2}token: +(opat_[0-9A-Za-z]{49})$/m.exec(server.stdout)?.[1];
     expect(printed).toMatch(TOKEN_SHAPE);
     const secret = printed!;
@@ -228,8 +229,28 @@ describe('secrets at rest and in the log of the built server', () => {
     expect(secretsIn(dump.bytes, { 'the first admin token': secret })).toEqual([]);
 
     // Shown once: a second start on the same database prints no token.
-    server = await startServer();
+    server = await startServer({ NODE_ENV: 'development', LOG_FORMAT: 'json' });
     expect(server.stdout).not.toContain('FIRST ADMIN TOKEN');
     expect(server.log.match(TOKEN_SHAPE)).toBeNull();
+    await server.stop();
+  });
+
+  it('should write the first-start admin token in production to a file only, never to stdout, stderr, the log lines or the database', async () => {
+    const server = await startServer();
+    const file = server.firstAdminTokenFile!;
+    expect(file).toBeDefined();
+    const written = server.firstAdminToken!;
+    expect(written).toMatch(TOKEN_SHAPE);
+    expect(server.log.match(TOKEN_SHAPE)).toBeNull();
+    expect(server.log).not.toContain(written.slice(5));
+    expect(server.stdout).not.toContain('FIRST ADMIN TOKEN');
+    const profile = await request(server.url)
+      .get('/api/profile')
+      .set('Authorization', `Bearer ${written}`);
+    expect(profile.status).toBe(200);
+    await server.stop();
+    expect(secretsIn((await database.dump()).bytes, { 'the first admin token': written })).toEqual(
+      [],
+    );
   });
 });

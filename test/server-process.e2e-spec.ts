@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { Agent } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -272,16 +280,21 @@ describe('the server as a process (node dist/main.js)', () => {
     });
   });
 
-  it('should print the first admin token once, on the first start only', async () => {
+  it('should write the first admin token once, on the first start only, to a file only its owner can read (production)', async () => {
     const database = await isolatedDatabase();
     const first = await ServerProcess.start(processEnv(database.env), database.dataDir);
     const token = first.firstAdminToken!;
     expect(token).toMatch(SECRET);
-    expect(first.stdout.split('FIRST ADMIN TOKEN (shown once)')).toHaveLength(2);
-    // Only in the banner: in no log line, and never on stderr.
-    expect(first.stdout.split(token)).toHaveLength(2);
-    expect(JSON.stringify(first.logLines)).not.toContain(token.slice(5));
-    expect(first.stderr).not.toContain(token);
+    const file = first.firstAdminTokenFile!;
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      userId: expect.stringMatching(UUID) as string,
+      tokenId: expect.stringMatching(UUID) as string,
+      token,
+    });
+    // Neither on stdout nor on stderr: only the file's path is logged.
+    expect(first.log).not.toContain(token.slice(5));
+    expect(first.stdout).not.toContain('FIRST ADMIN TOKEN');
     const profile = await send(first.url, '/api/profile', { token });
     expectStatus(profile, 200);
     expect(profile.body).toMatchObject({
@@ -292,7 +305,7 @@ describe('the server as a process (node dist/main.js)', () => {
     expect(await first.stop()).toEqual({ code: 0, signal: null });
 
     const second = await ServerProcess.start(processEnv(database.env), database.dataDir);
-    expect(second.stdout).not.toContain('FIRST ADMIN TOKEN');
+    expect(second.firstAdminTokenFile).toBeUndefined();
     expect(second.stdout).not.toContain('opat_');
     expectStatus(await send(second.url, '/api/profile', { token }), 200);
     expect(await second.stop()).toEqual({ code: 0, signal: null });

@@ -124,6 +124,75 @@ describe('the pepper check', () => {
   );
 });
 
+describe("the first admin's token in production", () => {
+  const databases: IsolatedDatabase[] = [];
+  const database = async () => {
+    const created = await IsolatedDatabase.create();
+    databases.push(created);
+    return created;
+  };
+  const TOKEN = /opat_[0-9A-Za-z]{49}/;
+
+  afterAll(async () => {
+    await stopAllServers();
+    for (const created of databases) {
+      await created.dispose();
+    }
+  });
+
+  it('should write it to a file of mode 0600 beside the data by default, log only the path, and never print it', async () => {
+    const db = await database();
+    // Unset: the default, beside the SQLite file (data/ in the working directory on PostgreSQL).
+    const server = await ServerProcess.start(
+      processEnv({ ...db.env, FIRST_ADMIN_TOKEN_FILE: undefined }),
+      db.dataDir,
+    );
+    const expected = ON_POSTGRES
+      ? join(db.dataDir, 'data', 'first-admin-token')
+      : join(db.dataDir, 'first-admin-token');
+    expect(server.firstAdminTokenFile).toBe(expected);
+    expect(mode(expected)).toBe(0o600);
+    const { token } = JSON.parse(readFileSync(expected, 'utf8')) as { token: string };
+    expect(token).toMatch(TOKEN);
+    // stdout and stderr (where logs are shipped) hold no token, only the path.
+    expect(server.stdout).not.toMatch(TOKEN);
+    expect(server.stderr).not.toMatch(TOKEN);
+    expect(server.stdout).not.toContain('FIRST ADMIN TOKEN');
+    expectStatus(await send(server.url, '/api/profile', { token }), 200);
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('should write it where FIRST_ADMIN_TOKEN_FILE says, creating its folder 0700', async () => {
+    const db = await database();
+    const file = join(db.dataDir, 'secrets', 'deep', 'admin.json');
+    const server = await ServerProcess.start(
+      processEnv({ ...db.env, FIRST_ADMIN_TOKEN_FILE: file }),
+      db.dataDir,
+    );
+    expect(server.firstAdminTokenFile).toBe(file);
+    expect({ file: mode(file), folder: mode(join(db.dataDir, 'secrets', 'deep')) }).toEqual({
+      file: 0o600,
+      folder: 0o700,
+    });
+    expect(server.log).not.toMatch(TOKEN);
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('should keep printing it on stdout in development, writing no file', async () => {
+    const db = await database();
+    const file = join(db.dataDir, 'admin-token');
+    const server = await ServerProcess.start(
+      processEnv({ ...db.env, NODE_ENV: 'development', FIRST_ADMIN_TOKEN_FILE: file }),
+      db.dataDir,
+    );
+    expect(server.stdout).toContain('FIRST ADMIN TOKEN (shown once)');
+    expect(server.firstAdminToken).toMatch(TOKEN);
+    expect(server.firstAdminTokenFile).toBeUndefined();
+    expect(readdirSync(db.dataDir)).not.toContain('admin-token');
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+  });
+});
+
 (ON_POSTGRES ? describe.skip : describe)('the SQLite files (SQLite)', () => {
   const folders: string[] = [];
   /** A data folder that does not exist yet, inside a new temporary folder. */

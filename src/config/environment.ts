@@ -179,6 +179,13 @@ export class EnvironmentVariables {
   @MinLength(1)
   @MaxLength(100, { message: 'BOOTSTRAP_ORGANISATION_NAME must be 1 to 100 characters' })
   BOOTSTRAP_ORGANISATION_NAME = 'Default organisation';
+
+  /** Production only: where the first admin's token is written (never to the log). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'FIRST_ADMIN_TOKEN_FILE must be a file path' })
+  FIRST_ADMIN_TOKEN_FILE?: string;
 }
 
 function describe(error: ValidationError, env: Record<string, unknown>): string[] {

@@ -53,6 +53,17 @@ export async function within<T>(
   }
 }
 
+let tokenFolder: string | undefined;
+/** A temporary folder for the first-admin token files of this test file, removed at its end. */
+function tokenFiles(): string {
+  if (!tokenFolder) {
+    const folder = mkdtempSync(join(tmpdir(), 'pat-first-admin-'));
+    tokenFolder = folder;
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  }
+  return tokenFolder;
+}
+
 /**
  * The environment of a built process: PATH and HOME, production, JSON logs at info, a free port of
  * 127.0.0.1, and no `.env` file (ENV_FILE names one that does not exist) unless the test says so.
@@ -68,6 +79,12 @@ export function processEnv(extra: Record<string, string | undefined> = {}): Node
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
     ENV_FILE: join(ROOT, 'no-such-env-file'),
+    // Production writes the first admin's token to a file: one of its own for each process, so
+    // that servers started in the same working directory never read each other's.
+    FIRST_ADMIN_TOKEN_FILE: join(
+      tokenFiles(),
+      `first-admin-token-${randomBytes(6).toString('hex')}`,
+    ),
   };
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) {
@@ -255,11 +272,30 @@ export class ServerProcess {
     return Number(new URL(this.url).port);
   }
 
-  /** The secret printed under the first-admin banner, if this process printed it. */
+  /**
+   * The first admin's secret, if this process issued it: printed under the first-admin banner
+   * (development), or written to the file its log names (production).
+   */
   get firstAdminToken(): string | undefined {
-    return this.out.includes('FIRST ADMIN TOKEN (shown once)')
-      ? /^\s*token:\s+(opat_\S+)\s*$/m.exec(this.out)?.[1]
-      : undefined;
+    if (this.out.includes('FIRST ADMIN TOKEN (shown once)')) {
+      return /^\s*token:\s+(opat_\S+)\s*$/m.exec(this.out)?.[1];
+    }
+    const file = this.firstAdminTokenFile;
+    return file ? (JSON.parse(readFileSync(file, 'utf8')) as { token: string }).token : undefined;
+  }
+
+  /** The file the log says the first admin's token was written to (production). */
+  get firstAdminTokenFile(): string | undefined {
+    for (const line of this.logLines) {
+      const written =
+        /^The first admin's token was written to (.+), readable by its owner only/.exec(
+          String(line.msg),
+        );
+      if (written) {
+        return written[1];
+      }
+    }
+    return undefined;
   }
 
   /** Every JSON line of the log, parsed (on stdout, the first-admin banner is the only other text). */
