@@ -105,7 +105,7 @@ export class AuditLogService implements DomainEventRecorder, OnModuleInit, OnApp
 function toAuditEntryDto(entry: AuditEntry): AuditEntryDto {
   return {
     id: entry.id,
-    action: entry.action as AuditEntryDto['action'],
+    action: entry.action,
     actorId: entry.actorId,
     tokenId: entry.tokenId,
     targetType: entry.targetType,
