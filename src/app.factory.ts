@@ -172,11 +172,31 @@ function acceptEmptyJsonBodies(adapter: FastifyAdapter): void {
     ) => {
       if (body === '') {
         done(null, undefined);
-      } else {
-        void parseJson(request, body, done);
+        return;
       }
+      void parseJson(request, body, (error, parsed) =>
+        error ? done(unreadableJson(body)) : done(null, parsed),
+      );
     },
   );
+}
+
+/**
+ * Why Fastify's parser refused a body, said so that the client can fix it: Fastify says "not
+ * valid JSON" for a `__proto__` key too (refused against prototype poisoning), and JSON.parse's
+ * own message may quote the body, where a secret can be: only the position is kept.
+ */
+function unreadableJson(body: string): Error {
+  let message: string;
+  try {
+    JSON.parse(body);
+    message =
+      'The request body must not have a "__proto__" or "constructor.prototype" key (refused against prototype poisoning)';
+  } catch (error) {
+    const position = /position (\d+)/.exec(String(error))?.[1];
+    message = `The request body is not valid JSON${position ? ` (at character ${Number(position) + 1})` : ''}`;
+  }
+  return Object.assign(new Error(message), { statusCode: 400 });
 }
 
 export const DOCS_PATHS = { ui: `/${DOCS_PATH}`, json: `/${DOCS_JSON_PATH}` };

@@ -194,4 +194,79 @@ describe('client input', () => {
       expect((created.body as { email: string }).email).toBe(`zo\u00eb@${domain}`);
     });
   });
+
+  describe('400 answers that say what to fix', () => {
+    const post = (path: string, text: string) =>
+      asOwner().post(path).set('Content-Type', 'application/json').send(text);
+
+    it.each([
+      ['at the top', '{"__proto__":{"polluted":1},"name":"P","key":"proto-top"}'],
+      ['nested', '{"name":"P","key":"proto-nested","x":{"constructor":{"prototype":{}}}}'],
+    ])(
+      'should say that a __proto__ or constructor.prototype key is refused, %s, not that the JSON is invalid',
+      async (_where, text) => {
+        const response = await post('/api/projects', text);
+        expectStatus(response, 400);
+        expect(response.body).toEqual({
+          statusCode: 400,
+          message:
+            'The request body must not have a "__proto__" or "constructor.prototype" key (refused against prototype poisoning)',
+          error: 'Bad Request',
+        });
+      },
+    );
+
+    it('should say where broken JSON breaks, without quoting it', async () => {
+      const response = await post('/api/projects', '{"name":"opat_not_echoed" "key":1}');
+      expectStatus(response, 400);
+      expect(response.body.message).toBe('The request body is not valid JSON (at character 27)');
+      expect(response.text).not.toContain('opat_not_echoed');
+    });
+
+    it.each(['[]', 'null', '"a project"', '42', '[{"name":"P","key":"in-array"}]'])(
+      'should answer a body of %s with one message: it must be a JSON object',
+      async (text) => {
+        for (const path of ['/api/projects', '/api/personal-access-tokens/lookup']) {
+          const response = await post(path, text);
+          expectStatus(response, 400);
+          expect({ path, message: response.body.message }).toEqual({
+            path,
+            message: 'The request body must be a JSON object',
+          });
+        }
+      },
+    );
+
+    it.each([
+      ['/api/projects?perPage=abc', ['perPage must be an integer between 1 and 100']],
+      ['/api/projects?perPage=1.5', ['perPage must be an integer between 1 and 100']],
+      ['/api/projects?perPage=101', ['perPage must be an integer between 1 and 100']],
+      ['/api/users?page=0', ['page must be an integer between 1 and 1000000']],
+      [
+        '/api/personal-access-tokens?expiringWithinDays=soon',
+        ['expiringWithinDays must be an integer between 0 and 3650'],
+      ],
+    ])('should answer %s with one message saying it must be an integer', async (path, message) => {
+      const response = await asOwner().get(path);
+      expectStatus(response, 400);
+      expect(response.body.message).toEqual(message);
+    });
+
+    it("should say that a project's version is fixed after creation, and leave it unchanged", async () => {
+      const created = await asOwner()
+        .post('/api/projects')
+        .send({ name: 'Fixed version', key: 'fixed-version', version: 'v1' });
+      expectStatus(created, 201);
+      const id = (created.body as { id: string }).id;
+      for (const version of ['v2', 'v1']) {
+        const response = await asOwner().put(`/api/projects/${id}`).send({ version });
+        expectStatus(response, 400);
+        expect(response.body.message).toEqual([
+          'version is fixed after creation: create a new project to use another version',
+        ]);
+      }
+      const after = await asOwner().get(`/api/projects/${id}`);
+      expect(after.body).toMatchObject({ version: 'v1', name: 'Fixed version' });
+    });
+  });
 });

@@ -1,26 +1,30 @@
 import { Type as TransformType } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
+import { IsIntegerBetween } from '../validation/integer-between';
 
 export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE = 1_000_000;
 
 export class PaginationQueryDto {
   /** Page number, from 1; 1 when left out */
-  @ApiProperty({ type: 'integer', required: false, example: 1 })
+  @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: MAX_PAGE, example: 1 })
   @IsOptional()
   @TransformType(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IsIntegerBetween(1, MAX_PAGE)
   page: number = 1;
 
   /** Items per page, at most 100; 20 when left out */
-  @ApiProperty({ type: 'integer', required: false, example: 20 })
+  @ApiProperty({
+    type: 'integer',
+    required: false,
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    example: 20,
+  })
   @IsOptional()
   @TransformType(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IsIntegerBetween(1, MAX_PAGE_SIZE)
   perPage: number = 20;
 }
 

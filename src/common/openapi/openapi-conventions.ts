@@ -383,7 +383,7 @@ const KIND: Record<string, string> = {
   array: 'an array',
 };
 
-/** What class-validator (or ParseUuidPipe) answers for a bad value of this schema. */
+/** What class-validator (or ParseUuidPipe, or IsIntegerBetween) answers for a bad value of this schema. */
 function invalidMessage(name: string, schema: SchemaObject, document: OpenAPIObject): string {
   const single = schema.allOf?.length === 1 ? resolveSchema(document, schema.allOf[0]) : schema;
   if (single.enum) {
@@ -394,6 +394,9 @@ function invalidMessage(name: string, schema: SchemaObject, document: OpenAPIObj
   }
   if (single.format === 'email') {
     return `${name} must be an email`;
+  }
+  if (single.type === 'integer' && single.minimum !== undefined && single.maximum !== undefined) {
+    return `${name} must be an integer between ${single.minimum} and ${single.maximum}`;
   }
   if (single.type === 'string' && single.maxLength !== undefined) {
     return `${name} must be shorter than or equal to ${single.maxLength} characters`;

@@ -52,6 +52,22 @@ describe('RejectUnsafeInputPipe', () => {
     );
   });
 
+  it('should refuse a body that is not a JSON object with one message, where a DTO reads it', () => {
+    class SomeDto {}
+    const dto: ArgumentMetadata = { type: 'body', metatype: SomeDto };
+    for (const value of [[], null, 'text', 5, true, [{ note: 'x' }]]) {
+      expect({ value, refusal: refusal(value, dto) }).toEqual({
+        value,
+        refusal: 'The request body must be a JSON object',
+      });
+    }
+    expect(refusal({ note: 'x' }, dto)).toBeNull();
+    // No body at all is for the validation to judge (an optional body, or missing fields).
+    expect(refusal(undefined, dto)).toBeNull();
+    // A query object or a raw value is not a body DTO.
+    expect(refusal([], { type: 'query', metatype: SomeDto })).toBeNull();
+  });
+
   it('should accept text with paired surrogates (emoji) and other scripts', () => {
     expect(refusal({ note: 'Déploiement 🚀 データ', firstName: 'Zoë' })).toBeNull();
   });

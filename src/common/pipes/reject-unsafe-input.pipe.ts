@@ -12,7 +12,9 @@ export const MAX_INPUT_DEPTH = 32;
  *    UTF-8 form, so PostgreSQL refuses it in text and in jsonb (the audit entry's details), and
  *    SQLite would store a replacement character instead of what was sent;
  *  - nesting deeper than MAX_INPUT_DEPTH: class-transformer recurses through it and overflows
- *    the stack.
+ *    the stack;
+ *  - a body that is not a JSON object (`[]`, `null`, a string) where the route reads one: one
+ *    message saying so, rather than one per field the validation finds missing.
  * The message names the field, never its value.
  */
 @Injectable()
@@ -21,6 +23,9 @@ export class RejectUnsafeInputPipe implements PipeTransform<unknown, unknown> {
     if (metadata.type === 'custom') {
       return value;
     }
+    if (metadata.type === 'body' && isBodyClass(metadata.metatype) && !isObjectOrAbsent(value)) {
+      throw new BadRequestException('The request body must be a JSON object');
+    }
     const problem = findProblem(value, metadata.data ?? '', metadata.type, 0);
     if (problem) {
       throw new BadRequestException(problem);
@@ -28,6 +33,15 @@ export class RejectUnsafeInputPipe implements PipeTransform<unknown, unknown> {
     return value;
   }
 }
+
+/** A DTO class the whole body is read into (not a primitive, not a raw body). */
+const isBodyClass = (metatype: ArgumentMetadata['metatype']) =>
+  typeof metatype === 'function' &&
+  ![Object, String, Number, Boolean, Array].includes(metatype as never);
+
+/** No body at all is left to the validation (an optional body, or fields it names as missing). */
+const isObjectOrAbsent = (value: unknown) =>
+  value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value));
 
 /** A surrogate standing alone: in a `u` expression a valid pair is one code point, not two. */
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -1,10 +1,7 @@
 import { ApiProperty, PickType } from '@nestjs/swagger';
 import { Transform, Type as TransformType } from 'class-transformer';
 import {
-  IsInt,
   IsOptional,
-  Max,
-  Min,
   ArrayMaxSize,
   ArrayMinSize,
   ArrayUnique,
@@ -17,6 +14,7 @@ import {
   MaxLength,
   ValidateBy,
 } from 'class-validator';
+import { IsIntegerBetween } from '../../../common/validation/integer-between';
 import { IsOmittable } from '../../../common/validation/optional';
 import { MAX_ALLOWED_IPS, normaliseIpEntry, Permission, PERMISSIONS } from '../../auth';
 import { TOKEN_EXPIRIES, TokenExpiry } from '../../../common/tokens/token-expiry';
@@ -138,11 +136,9 @@ export class LookupTokenDto {
 
 export class ListTokensQueryDto {
   /** Only tokens that have not expired and expire within this many days (0 to 3650) */
-  @ApiProperty({ type: 'integer', required: false, example: 7 })
+  @ApiProperty({ type: 'integer', required: false, minimum: 0, maximum: 3650, example: 7 })
   @IsOptional()
   @TransformType(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(3650)
+  @IsIntegerBetween(0, 3650)
   expiringWithinDays?: number;
 }

@@ -1,6 +1,15 @@
-import { ApiProperty, ApiSchema, PartialType, PickType } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiSchema, PartialType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateBy,
+} from 'class-validator';
 import { PaginationQueryDto } from '../../../common/dto/pagination.dto';
 import { IsOmittable } from '../../../common/validation/optional';
 import { PROJECT_KEY_PATTERN, PROJECT_VERSIONS, ProjectVersion } from '../entities/project.entity';
@@ -55,6 +64,19 @@ export class UpdateProjectDto extends PartialType(
   /** true: the project cannot be deleted until it is unprotected; false: it can; left out, unchanged */
   @ApiProperty({ required: false, example: true })
   override protected?: boolean;
+
+  /** Not a field of an update: named only to be refused with a message of its own. */
+  @ApiHideProperty()
+  @IsOmittable()
+  @ValidateBy({
+    name: 'fixedAfterCreation',
+    validator: {
+      validate: () => false,
+      defaultMessage: () =>
+        'version is fixed after creation: create a new project to use another version',
+    },
+  })
+  version?: never;
 }
 
 export class ListProjectsQueryDto extends PaginationQueryDto {
