@@ -1,20 +1,6 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  validateSync,
-  ValidateBy,
-  ValidationError,
-} from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { isEmail, validateSync, ValidationError } from 'class-validator';
+import { BooleanSetting, IntegerSetting, OneOfSetting, Setting, TextSetting } from './settings';
 import { readTrustProxy } from './trust-proxy';
 
 /** A bad or missing setting: its message is one line naming the variable and what it expects. */
@@ -22,162 +8,103 @@ export class ConfigValidationError extends Error {
   override readonly name = 'ConfigValidationError';
 }
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-
-const toBoolean = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') {
-    return value;
-  }
-  const normalised = value.trim().toLowerCase();
-  if (['true', '1', 'yes'].includes(normalised)) {
-    return true;
-  }
-  if (['false', '0', 'no'].includes(normalised)) {
-    return false;
-  }
-  return value;
-};
-
-const emptyToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
- * Every environment variable the core service reads, with its default. Modules with settings of
- * their own validate them the same way through `validateSettings`.
+ * Every environment variable the core service reads, with its default, each described once
+ * (src/config/settings.ts). Modules declare settings of their own the same way, with
+ * `registerSettings`.
  */
 export class EnvironmentVariables {
-  @IsIn(['development', 'production', 'test'])
+  @OneOfSetting(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toInt)
-  @IsInt({ message: 'PORT must be an integer between 0 and 65535' })
-  @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
-  @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
+  @IntegerSetting({ min: 0, max: 65535 })
   PORT = 3000;
 
-  @IsString()
-  @MinLength(1)
+  @TextSetting({ expects: 'an address to listen on' })
   HOST = '0.0.0.0';
 
   /** `false`, a hop count, or a comma-separated list of trusted proxy addresses/CIDRs. */
-  @IsString()
-  @ValidateBy({
-    name: 'trustProxy',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && 'value' in readTrustProxy(value),
-      defaultMessage: (args) => {
-        const read = readTrustProxy(String(args?.value));
-        return 'problem' in read ? read.problem : '';
-      },
+  @Setting({
+    accepts: (value) => typeof value === 'string' && 'value' in readTrustProxy(value),
+    expects: 'false, a number of proxies, or their addresses/CIDRs',
+    problem: (value) => {
+      const read = readTrustProxy(String(value));
+      return 'problem' in read ? read.problem : '';
     },
   })
   TRUST_PROXY = 'false';
 
-  @Transform(toInt)
-  @IsInt({ message: 'BODY_LIMIT_BYTES must be an integer number of bytes (1024 or more)' })
-  @Min(1024, { message: 'BODY_LIMIT_BYTES must be an integer number of bytes (1024 or more)' })
+  @IntegerSetting({ min: 1024, unit: 'bytes' })
   BODY_LIMIT_BYTES = 1_048_576;
 
-  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  @OneOfSetting(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
-  @IsOptional()
-  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  @OneOfSetting(['json', 'pretty'], { expects: 'json or pretty', optional: true })
   LOG_FORMAT?: 'json' | 'pretty';
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^postgres(ql)?:\/\/\S+$/, {
-    message: 'DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)',
+  @TextSetting({
+    pattern: /^postgres(ql)?:\/\/\S+$/,
+    expects: 'a PostgreSQL URL (postgres://user:password@host:5432/database)',
+    optional: true,
   })
   DATABASE_URL?: string;
 
-  @IsString()
-  @MinLength(1, { message: 'SQLITE_PATH must be a file path (or :memory:)' })
+  @TextSetting({ expects: 'a file path (or :memory:)' })
   SQLITE_PATH = 'data/app.sqlite';
 
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'DATABASE_MIGRATIONS_RUN must be true or false' })
+  @BooleanSetting()
   DATABASE_MIGRATIONS_RUN = true;
 
-  @Transform(toInt)
-  @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
   // Start-up holds one connection for its lock while migrations use another.
-  @Min(2, { message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
-  @Max(200, { message: 'DATABASE_POOL_SIZE must be an integer between 2 and 200' })
+  @IntegerSetting({ min: 2, max: 200 })
   DATABASE_POOL_SIZE = 10;
 
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'DATABASE_LOGGING must be true or false' })
+  @BooleanSetting()
   DATABASE_LOGGING = false;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
-  @MinLength(32, { message: 'TOKEN_PEPPER must be a random string of at least 32 characters' })
+  @TextSetting({
+    minLength: 32,
+    expects: 'a random string of at least 32 characters',
+    optional: true,
+  })
   TOKEN_PEPPER?: string;
 
-  @Transform(emptyToUndefined)
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({
-    message: 'TOKEN_MAX_LIFETIME_DAYS must be an integer number of days between 7 and 3650',
-  })
-  @Min(7, {
-    message: 'TOKEN_MAX_LIFETIME_DAYS must be an integer number of days between 7 and 3650',
-  })
-  @Max(3650, {
-    message: 'TOKEN_MAX_LIFETIME_DAYS must be an integer number of days between 7 and 3650',
-  })
+  @IntegerSetting({ min: 7, max: 3650, unit: 'days', optional: true })
   TOKEN_MAX_LIFETIME_DAYS?: number;
 
-  @Transform(toInt)
-  @IsInt({ message: 'TOKEN_LAST_USED_INTERVAL_SECONDS must be an integer between 1 and 86400' })
-  @Min(1, { message: 'TOKEN_LAST_USED_INTERVAL_SECONDS must be an integer between 1 and 86400' })
-  @Max(86400, {
-    message: 'TOKEN_LAST_USED_INTERVAL_SECONDS must be an integer between 1 and 86400',
-  })
+  @IntegerSetting({ min: 1, max: 86400 })
   TOKEN_LAST_USED_INTERVAL_SECONDS = 60;
 
-  @Transform(toInt)
-  @IsInt({ message: 'AUTH_CACHE_TTL_MS must be an integer between 0 (off) and 300000' })
-  @Min(0, { message: 'AUTH_CACHE_TTL_MS must be an integer between 0 (off) and 300000' })
-  @Max(300_000, { message: 'AUTH_CACHE_TTL_MS must be an integer between 0 (off) and 300000' })
+  @IntegerSetting({ min: 0, max: 300_000, expects: 'an integer between 0 (off) and 300000' })
   AUTH_CACHE_TTL_MS = 60_000;
 
-  @Transform(toInt)
-  @IsInt({ message: 'AUTH_FAILURE_LIMIT must be an integer between 1 and 100000' })
-  @Min(1, { message: 'AUTH_FAILURE_LIMIT must be an integer between 1 and 100000' })
-  @Max(100000, { message: 'AUTH_FAILURE_LIMIT must be an integer between 1 and 100000' })
+  @IntegerSetting({ min: 1, max: 100_000 })
   AUTH_FAILURE_LIMIT = 20;
 
-  @Transform(toInt)
-  @IsInt({ message: 'AUTH_FAILURE_WINDOW_SECONDS must be an integer between 1 and 86400' })
-  @Min(1, { message: 'AUTH_FAILURE_WINDOW_SECONDS must be an integer between 1 and 86400' })
-  @Max(86400, { message: 'AUTH_FAILURE_WINDOW_SECONDS must be an integer between 1 and 86400' })
+  @IntegerSetting({ min: 1, max: 86400 })
   AUTH_FAILURE_WINDOW_SECONDS = 60;
 
-  @Transform(toInt)
-  @IsInt({ message: 'AUTH_FAILURE_BLOCK_SECONDS must be an integer between 1 and 86400' })
-  @Min(1, { message: 'AUTH_FAILURE_BLOCK_SECONDS must be an integer between 1 and 86400' })
-  @Max(86400, { message: 'AUTH_FAILURE_BLOCK_SECONDS must be an integer between 1 and 86400' })
+  @IntegerSetting({ min: 1, max: 86400 })
   AUTH_FAILURE_BLOCK_SECONDS = 60;
 
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @TextSetting({
+    pattern: /^rediss?:\/\/\S+$/,
+    expects: 'a redis:// or rediss:// URL',
+    optional: true,
+  })
   REDIS_URL?: string;
 
-  @IsEmail({ require_tld: false }, { message: 'BOOTSTRAP_ADMIN_EMAIL must be an email address' })
+  @Setting({
+    accepts: (value) => typeof value === 'string' && isEmail(value, { require_tld: false }),
+    expects: 'an email address',
+  })
   BOOTSTRAP_ADMIN_EMAIL = 'admin@localhost';
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100, { message: 'BOOTSTRAP_ORGANISATION_NAME must be 1 to 100 characters' })
+  @TextSetting({ maxLength: 100, expects: '1 to 100 characters' })
   BOOTSTRAP_ORGANISATION_NAME = 'Default organisation';
 
   /** Production only: where the first admin's token is written (never to the log). */

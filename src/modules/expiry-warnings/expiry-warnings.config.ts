@@ -1,43 +1,22 @@
 import { registerAs } from '@nestjs/config';
-import { Transform } from 'class-transformer';
-import { IsInt, Max, Min, ValidateBy } from 'class-validator';
 import { registerSettings } from '../../config/environment';
-
-const WARNING_DAYS_MESSAGE =
-  'EXPIRY_WARNING_DAYS must be 1 to 10 different whole numbers of days (1 to 3650), comma-separated';
-const INTERVAL_MESSAGE = 'EXPIRY_SCAN_INTERVAL_SECONDS must be an integer between 1 and 86400';
+import { IntegerSetting, NumberListSetting } from '../../config/settings';
 
 /** The expiry scan's settings, validated at start-up like the core's. */
 class ExpiryWarningSettings {
   /** How often each instance looks for tokens that are about to expire or have expired. */
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value,
-  )
-  @IsInt({ message: INTERVAL_MESSAGE })
-  @Min(1, { message: INTERVAL_MESSAGE })
-  @Max(86400, { message: INTERVAL_MESSAGE })
+  @IntegerSetting({ min: 1, max: 86400 })
   EXPIRY_SCAN_INTERVAL_SECONDS = 3600;
 
   /** Days before expiry at which `token.expiring` is sent. */
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^\s*\d+(\s*,\s*\d+)*\s*$/.test(value)
-      ? value.split(',').map(Number)
-      : value,
-  )
-  @ValidateBy(
-    {
-      name: 'warningDays',
-      validator: {
-        validate: (value: unknown) =>
-          Array.isArray(value) &&
-          value.length >= 1 &&
-          value.length <= 10 &&
-          new Set(value).size === value.length &&
-          value.every((days) => Number.isInteger(days) && days >= 1 && days <= 3650),
-      },
-    },
-    { message: WARNING_DAYS_MESSAGE },
-  )
+  @NumberListSetting({
+    min: 1,
+    max: 3650,
+    count: { min: 1, max: 10 },
+    integers: true,
+    distinct: true,
+    expects: '1 to 10 different whole numbers of days (1 to 3650), comma-separated',
+  })
   EXPIRY_WARNING_DAYS: number[] = [30, 7, 1];
 }
 
