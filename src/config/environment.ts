@@ -108,10 +108,7 @@ export class EnvironmentVariables {
   BOOTSTRAP_ORGANISATION_NAME = 'Default organisation';
 
   /** Production only: where the first admin's token is written (never to the log). */
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsString()
-  @MinLength(1, { message: 'FIRST_ADMIN_TOKEN_FILE must be a file path' })
+  @TextSetting({ expects: 'a file path', optional: true })
   FIRST_ADMIN_TOKEN_FILE?: string;
 }
 
