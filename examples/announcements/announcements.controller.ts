@@ -1,12 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-} from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../src/common/dto/error-response.dto';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiError, INVALID_INPUT } from '../../src/common/openapi/api-error';
 import { EventActor } from '../../src/common/events/domain-event';
 import { ApiTag } from '../../src/common/openapi/api-tag.decorator';
 import { ApiUuidParam } from '../../src/common/openapi/api-uuid-param';
@@ -27,10 +21,7 @@ import {
 } from './dto/announcement.dto';
 
 @ApiTag('Announcements', "News the organisation's admins publish to everyone in it")
-@ApiBadRequestResponse({
-  description: 'Invalid input; the message names the field',
-  type: ErrorResponseDto,
-})
+@ApiError(400, INVALID_INPUT)
 @Controller('announcements')
 export class AnnouncementsController {
   constructor(private readonly announcements: AnnouncementsService) {}
@@ -59,10 +50,7 @@ export class AnnouncementsController {
   @Authenticated()
   @ApiUuidParam('announcementId', 'Announcement ID')
   @ApiOkResponse({ description: 'The announcement', type: AnnouncementDto })
-  @ApiNotFoundResponse({
-    description: 'No such announcement in the organisation',
-    type: ErrorResponseDto,
-  })
+  @ApiError(404, 'No such announcement in the organisation')
   getAnnouncement(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('announcementId', ParseUuidPipe) announcementId: string,
@@ -79,10 +67,7 @@ export class AnnouncementsController {
   @Post()
   @AdminOnly()
   @ApiCreatedResponse({ description: 'The announcement published', type: AnnouncementDto })
-  @ApiConflictResponse({
-    description: 'The organisation has as many announcements as ANNOUNCEMENTS_PER_ORGANISATION',
-    type: ErrorResponseDto,
-  })
+  @ApiError(409, 'The organisation has as many announcements as ANNOUNCEMENTS_PER_ORGANISATION')
   publishAnnouncement(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,

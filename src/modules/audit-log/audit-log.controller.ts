@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { ApiBadRequestResponse, ApiOkResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiError } from '../../common/openapi/api-error';
 import { AdminOnly, AuthenticatedUser, CurrentUser } from '../auth';
 import { AuditLogService } from './audit-log.service';
 import { AuditLogPageDto, ListAuditLogQueryDto } from './dto/audit-log.dto';
@@ -20,10 +20,7 @@ export class AuditLogController {
    */
   @Get()
   @ApiOkResponse({ description: 'A page of audit entries, newest first', type: AuditLogPageDto })
-  @ApiBadRequestResponse({
-    description: 'Invalid filter; the message names it',
-    type: ErrorResponseDto,
-  })
+  @ApiError(400, 'Invalid filter; the message names it')
   listAuditEntries(
     @CurrentUser() caller: AuthenticatedUser,
     @Query() query: ListAuditLogQueryDto,

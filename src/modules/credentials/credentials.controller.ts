@@ -1,11 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse } from '@nestjs/swagger';
+import { ApiError } from '../../common/openapi/api-error';
 import { FastifyRequest } from 'fastify';
-import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import { Public } from '../auth';
 import { PersonalAccessTokensService } from '../personal-access-tokens/personal-access-tokens.service';
@@ -34,14 +30,8 @@ export class CredentialsController {
     description: 'Accepted; says nothing about what was found',
     type: RevokeCredentialsResponseDto,
   })
-  @ApiBadRequestResponse({
-    description: 'Not a list of 1 to 1000 strings; the message names the field',
-    type: ErrorResponseDto,
-  })
-  @ApiTooManyRequestsResponse({
-    description: 'More than REVOKE_RATE_LIMIT_PER_HOUR requests from this address; see Retry-After',
-    type: ErrorResponseDto,
-  })
+  @ApiError(400, 'Not a list of 1 to 1000 strings; the message names the field')
+  @ApiError(429, 'More than REVOKE_RATE_LIMIT_PER_HOUR requests from this address; see Retry-After')
   async revokeCredentials(
     @Req() request: FastifyRequest,
     @Body() dto: RevokeCredentialsDto,

@@ -8,14 +8,9 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse } from '@nestjs/swagger';
+import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { AnswersWithSecret } from '../../common/http/no-store.decorator';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
@@ -32,10 +27,6 @@ import {
 import { invitationsConfig, InvitationsConfig } from './invitations.config';
 import { InvitationsService } from './invitations.service';
 
-const INVALID = {
-  description: 'Invalid input; the message names the field',
-  type: ErrorResponseDto,
-};
 const HOUR_MS = 60 * 60 * 1000;
 /** Addresses whose attempts are counted at once; past that the oldest is forgotten. */
 export const MAX_TRACKED_ADDRESSES = 10_000;
@@ -59,11 +50,8 @@ export class InviteUserController {
     description: 'The invited person and the code to hand over',
     type: InvitedUserResponseDto,
   })
-  @ApiBadRequestResponse(INVALID)
-  @ApiConflictResponse({
-    description: 'A user with this email already exists',
-    type: ErrorResponseDto,
-  })
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(409, 'A user with this email already exists')
   async inviteUser(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
@@ -110,14 +98,8 @@ export class InvitationsController {
     description: 'The person, now active, and their first token with its secret',
     type: AcceptedInvitationResponseDto,
   })
-  @ApiBadRequestResponse({
-    description: 'Invalid input, or a used, expired or unknown code (one message for all three)',
-    type: ErrorResponseDto,
-  })
-  @ApiTooManyRequestsResponse({
-    description: 'Too many attempts from this address; see Retry-After',
-    type: ErrorResponseDto,
-  })
+  @ApiError(400, 'Invalid input, or a used, expired or unknown code (one message for all three)')
+  @ApiError(429, 'Too many attempts from this address; see Retry-After')
   async acceptInvitation(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,17 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-} from '@nestjs/swagger';
+import { ApiConsumes, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
 import { AnswersWithSecret } from '../../common/http/no-store.decorator';
-import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
@@ -35,16 +27,9 @@ import {
 import { PersonalAccessTokensService } from './personal-access-tokens.service';
 import { toCreatedTokenResponse, toTokenResponse } from './token.mapper';
 
-const NOT_FOUND = { description: 'No such token among yours', type: ErrorResponseDto };
-const ESCALATION = {
-  description:
-    'The token used cannot grant this: more permissions, projects or lifetime than itself',
-  type: ErrorResponseDto,
-};
-const INVALID = {
-  description: 'Invalid input; the message names the field',
-  type: ErrorResponseDto,
-};
+const NOT_FOUND = 'No such token among yours';
+const ESCALATION =
+  'The token used cannot grant this: more permissions, projects or lifetime than itself';
 const PAT_ID = 'Personal access token ID';
 
 /** The caller's own tokens. A token can only manage tokens no broader than itself. */
@@ -62,7 +47,7 @@ export class PersonalAccessTokensController {
    */
   @Get()
   @ApiOkResponse({ description: 'Your tokens, newest first', type: [TokenResponseDto] })
-  @ApiBadRequestResponse(INVALID)
+  @ApiError(400, INVALID_INPUT)
   async listTokens(
     @CurrentPrincipal() caller: Principal,
     @Query() query: ListTokensQueryDto,
@@ -82,8 +67,8 @@ export class PersonalAccessTokensController {
     description: 'The new token, with its secret in `token`',
     type: CreatedTokenResponseDto,
   })
-  @ApiBadRequestResponse(INVALID)
-  @ApiForbiddenResponse(ESCALATION)
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(403, ESCALATION)
   async createToken(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
@@ -111,11 +96,8 @@ export class PersonalAccessTokensController {
     description: 'The token the secret belongs (or belonged) to, and whether it still works',
     type: TokenLookupResponseDto,
   })
-  @ApiBadRequestResponse(INVALID)
-  @ApiNotFoundResponse({
-    description: 'No token of the organisation has this secret',
-    type: ErrorResponseDto,
-  })
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(404, 'No token of the organisation has this secret')
   async lookupToken(
     @CurrentPrincipal() caller: Principal,
     @Body() dto: LookupTokenDto,
@@ -144,7 +126,7 @@ export class PersonalAccessTokensController {
     description: 'What the token is, or {"active": false}',
     type: IntrospectionResponseDto,
   })
-  @ApiBadRequestResponse({ description: 'No token parameter', type: ErrorResponseDto })
+  @ApiError(400, 'No token parameter')
   async introspectToken(
     @CurrentPrincipal() caller: Principal,
     @Body() dto: IntrospectTokenDto,
@@ -195,11 +177,8 @@ export class PersonalAccessTokensController {
     description: 'The token, with its new secret in `token`',
     type: CreatedTokenResponseDto,
   })
-  @ApiBadRequestResponse(INVALID)
-  @ApiConflictResponse({
-    description: 'Another rotation of the same token won; try again',
-    type: ErrorResponseDto,
-  })
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(409, 'Another rotation of the same token won; try again')
   async rotateSelf(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
@@ -232,8 +211,8 @@ export class PersonalAccessTokensController {
   @Get(':patId')
   @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({ description: 'Personal access token details', type: TokenResponseDto })
-  @ApiBadRequestResponse(INVALID)
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(404, NOT_FOUND)
   async getToken(
     @CurrentPrincipal() caller: Principal,
     @Param('patId', ParseUuidPipe) patId: string,
@@ -249,9 +228,9 @@ export class PersonalAccessTokensController {
   @Delete(':patId')
   @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({ description: 'The deleted token', type: TokenResponseDto })
-  @ApiBadRequestResponse(INVALID)
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiForbiddenResponse(ESCALATION)
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(404, NOT_FOUND)
+  @ApiError(403, ESCALATION)
   async deleteToken(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
@@ -276,13 +255,10 @@ export class PersonalAccessTokensController {
     description: 'The token, with its new secret in `token`',
     type: CreatedTokenResponseDto,
   })
-  @ApiBadRequestResponse(INVALID)
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiForbiddenResponse(ESCALATION)
-  @ApiConflictResponse({
-    description: 'Another regenerate of the same token won; try again',
-    type: ErrorResponseDto,
-  })
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(404, NOT_FOUND)
+  @ApiError(403, ESCALATION)
+  @ApiError(409, 'Another regenerate of the same token won; try again')
   async regenerateToken(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,

@@ -1,14 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
 import { AnswersWithSecret } from '../../common/http/no-store.decorator';
-import { ErrorResponseDto } from '../../common/dto/error-response.dto';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
 import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
@@ -21,10 +15,7 @@ import { IdempotencyRequest, Idempotent } from './idempotency/idempotent.decorat
 import { IdempotentRequest } from './idempotency/idempotency-store.service';
 import { toCreatedTokenResponse, toTokenResponse } from './token.mapper';
 
-const NOT_FOUND = {
-  description: 'No such service user in the organisation, or no such token of theirs',
-  type: ErrorResponseDto,
-};
+const NOT_FOUND = 'No such service user in the organisation, or no such token of theirs';
 const PAT_ID = 'Personal access token ID';
 /** The service user a route acts on, described per operation (the documented page words the get). */
 const ServiceUserParam = (what: string) =>
@@ -33,11 +24,8 @@ const ServiceUserParam = (what: string) =>
 /** A service user's tokens, managed by an admin. */
 @ApiTag('Service user tokens', "A service user's tokens, managed by an admin")
 @AdminOnly()
-@ApiBadRequestResponse({
-  description: 'Invalid input; the message names the field',
-  type: ErrorResponseDto,
-})
-@ApiNotFoundResponse(NOT_FOUND)
+@ApiError(400, INVALID_INPUT)
+@ApiError(404, NOT_FOUND)
 @Controller('users/service/:userId/personal-access-tokens')
 export class ServiceUserTokensController {
   constructor(
@@ -141,10 +129,7 @@ export class ServiceUserTokensController {
     description: 'The token, with its new secret in `token`',
     type: CreatedTokenResponseDto,
   })
-  @ApiConflictResponse({
-    description: 'Another regenerate of the same token won; try again',
-    type: ErrorResponseDto,
-  })
+  @ApiError(409, 'Another regenerate of the same token won; try again')
   async regenerateServiceUserToken(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,

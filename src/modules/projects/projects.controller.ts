@@ -1,13 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-} from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
 import { Page } from '../../common/dto/pagination.dto';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
@@ -30,14 +24,11 @@ import { ProjectResponseDto } from './dto/project-response.dto';
 import { toProjectResponse } from './project.mapper';
 import { ProjectsService } from './projects.service';
 
-const NOT_FOUND = { description: 'No such project in the organisation', type: ErrorResponseDto };
+const NOT_FOUND = 'No such project in the organisation';
 const PROJECT_ID = 'Project ID';
 
 @ApiTag('Projects', "The organisation's projects")
-@ApiBadRequestResponse({
-  description: 'Invalid input; the message names the field',
-  type: ErrorResponseDto,
-})
+@ApiError(400, INVALID_INPUT)
 @Controller('projects')
 export class ProjectsController {
   constructor(private readonly projectsService: ProjectsService) {}
@@ -81,10 +72,7 @@ export class ProjectsController {
     userTypes: ['owner', 'admin', 'author'],
   })
   @ApiCreatedResponse({ description: 'The new project', type: ProjectResponseDto })
-  @ApiConflictResponse({
-    description: 'A project with this key already exists',
-    type: ErrorResponseDto,
-  })
+  @ApiError(409, 'A project with this key already exists')
   async createProject(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
@@ -104,7 +92,7 @@ export class ProjectsController {
   @RequireProjectAccess('projectId')
   @ApiUuidParam('projectId', PROJECT_ID)
   @ApiOkResponse({ description: 'The project', type: ProjectResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiError(404, NOT_FOUND)
   async getProject(
     @CurrentPrincipal() caller: Principal,
     @Param('projectId', ParseUuidPipe) projectId: string,
@@ -121,11 +109,8 @@ export class ProjectsController {
   @RequirePermissions('project:manage', { project: 'projectId' })
   @ApiUuidParam('projectId', PROJECT_ID)
   @ApiOkResponse({ description: 'The updated project', type: ProjectResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse({
-    description: 'A project with this key already exists',
-    type: ErrorResponseDto,
-  })
+  @ApiError(404, NOT_FOUND)
+  @ApiError(409, 'A project with this key already exists')
   async updateProject(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
@@ -151,8 +136,8 @@ export class ProjectsController {
   @RequirePermissions('owner', { project: 'projectId' })
   @ApiUuidParam('projectId', PROJECT_ID)
   @ApiOkResponse({ description: 'The deleted project', type: ProjectResponseDto })
-  @ApiNotFoundResponse(NOT_FOUND)
-  @ApiConflictResponse({ description: 'The project is protected', type: ErrorResponseDto })
+  @ApiError(404, NOT_FOUND)
+  @ApiError(409, 'The project is protected')
   async deleteProject(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { ApiBadRequestResponse, ApiOkResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
 import { EventActor } from '../../common/events/domain-event';
 import { Authenticated, AuthenticatedUser, CurrentActor, CurrentUser } from '../auth';
 import { UpdateProfileDto } from './dto/user-requests.dto';
@@ -33,10 +33,7 @@ export class ProfileController {
    */
   @Put()
   @ApiOkResponse({ description: 'Your updated user', type: UserResponseDto })
-  @ApiBadRequestResponse({
-    description: 'Invalid input; the message names the field',
-    type: ErrorResponseDto,
-  })
+  @ApiError(400, INVALID_INPUT)
   async updateProfile(
     @CurrentUser() user: AuthenticatedUser,
     @CurrentActor() actor: EventActor,

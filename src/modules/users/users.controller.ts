@@ -1,14 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-} from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
 import { Page } from '../../common/dto/pagination.dto';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
@@ -22,10 +15,7 @@ import { UsersService } from './users.service';
 
 @ApiTag('Users', "The organisation's people and service users (admin only)")
 @AdminOnly()
-@ApiBadRequestResponse({
-  description: 'Invalid input; the message names the field',
-  type: ErrorResponseDto,
-})
+@ApiError(400, INVALID_INPUT)
 @Controller('users')
 export class UsersController {
   constructor(private readonly usersService: UsersService) {}
@@ -54,10 +44,7 @@ export class UsersController {
    */
   @Post('service')
   @ApiCreatedResponse({ description: 'The new service user', type: UserResponseDto })
-  @ApiConflictResponse({
-    description: 'A user with this email already exists',
-    type: ErrorResponseDto,
-  })
+  @ApiError(409, 'A user with this email already exists')
   async createServiceUser(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
@@ -76,7 +63,7 @@ export class UsersController {
   @Get(':userId')
   @ApiUuidParam('userId', 'User ID')
   @ApiOkResponse({ description: 'The user', type: UserResponseDto })
-  @ApiNotFoundResponse({ description: 'No such user in the organisation', type: ErrorResponseDto })
+  @ApiError(404, 'No such user in the organisation')
   async getUser(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('userId', ParseUuidPipe) userId: string,
@@ -96,16 +83,12 @@ export class UsersController {
   @Put(':userId')
   @ApiUuidParam('userId', 'User ID')
   @ApiOkResponse({ description: 'The updated user', type: UserResponseDto })
-  @ApiForbiddenResponse({
-    description:
-      'The caller is not an admin, changes their own type or status, or, not being an owner, makes or changes an owner',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such user in the organisation', type: ErrorResponseDto })
-  @ApiConflictResponse({
-    description: 'The change would leave no active owner',
-    type: ErrorResponseDto,
-  })
+  @ApiError(
+    403,
+    'The caller is not an admin, changes their own type or status, or, not being an owner, makes or changes an owner',
+  )
+  @ApiError(404, 'No such user in the organisation')
+  @ApiError(409, 'The change would leave no active owner')
   async updateUser(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
@@ -130,15 +113,9 @@ export class UsersController {
   @Delete(':userId')
   @ApiUuidParam('userId', 'User ID')
   @ApiOkResponse({ description: 'The deleted user', type: UserResponseDto })
-  @ApiForbiddenResponse({
-    description: 'The caller is not an admin, deletes themselves, or, not being an owner, an owner',
-    type: ErrorResponseDto,
-  })
-  @ApiNotFoundResponse({ description: 'No such user in the organisation', type: ErrorResponseDto })
-  @ApiConflictResponse({
-    description: 'The user is the last active owner',
-    type: ErrorResponseDto,
-  })
+  @ApiError(403, 'The caller is not an admin, deletes themselves, or, not being an owner, an owner')
+  @ApiError(404, 'No such user in the organisation')
+  @ApiError(409, 'The user is the last active owner')
   async deleteUser(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,

@@ -1,13 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-} from '@nestjs/swagger';
-import { ErrorResponseDto } from '../../common/dto/error-response.dto';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
@@ -25,11 +18,7 @@ import {
 import { toWebhookResponse } from './webhook.mapper';
 import { WebhooksService } from './webhooks.service';
 
-const INVALID = {
-  description: 'Invalid input; the message names the field',
-  type: ErrorResponseDto,
-};
-const NOT_FOUND = { description: 'No such webhook in the organisation', type: ErrorResponseDto };
+const NOT_FOUND = 'No such webhook in the organisation';
 const WEBHOOK_ID = 'Webhook ID';
 
 @ApiTag(
@@ -64,11 +53,8 @@ export class WebhooksController {
     description: 'The new webhook, with its signing secret in `secret`',
     type: CreatedWebhookResponseDto,
   })
-  @ApiBadRequestResponse(INVALID)
-  @ApiConflictResponse({
-    description: 'The organisation already has the most webhooks allowed (20)',
-    type: ErrorResponseDto,
-  })
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(409, 'The organisation already has the most webhooks allowed (20)')
   async createWebhook(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
@@ -86,8 +72,8 @@ export class WebhooksController {
   @Get(':webhookId')
   @ApiUuidParam('webhookId', WEBHOOK_ID)
   @ApiOkResponse({ description: 'The webhook', type: WebhookResponseDto })
-  @ApiBadRequestResponse(INVALID)
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(404, NOT_FOUND)
   async getWebhook(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('webhookId', ParseUuidPipe) webhookId: string,
@@ -104,8 +90,8 @@ export class WebhooksController {
   @Put(':webhookId')
   @ApiUuidParam('webhookId', WEBHOOK_ID)
   @ApiOkResponse({ description: 'The updated webhook', type: WebhookResponseDto })
-  @ApiBadRequestResponse(INVALID)
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(404, NOT_FOUND)
   async updateWebhook(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
@@ -125,8 +111,8 @@ export class WebhooksController {
   @Delete(':webhookId')
   @ApiUuidParam('webhookId', WEBHOOK_ID)
   @ApiOkResponse({ description: 'The deleted webhook', type: WebhookResponseDto })
-  @ApiBadRequestResponse(INVALID)
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(404, NOT_FOUND)
   async deleteWebhook(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
@@ -147,8 +133,8 @@ export class WebhooksController {
     description: 'A page of deliveries, newest first',
     type: WebhookDeliveryPageDto,
   })
-  @ApiBadRequestResponse(INVALID)
-  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(404, NOT_FOUND)
   listWebhookDeliveries(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('webhookId', ParseUuidPipe) webhookId: string,
@@ -168,15 +154,9 @@ export class WebhooksController {
   @ApiUuidParam('webhookId', WEBHOOK_ID)
   @ApiUuidParam('deliveryId', 'Delivery ID')
   @ApiAcceptedResponse({ description: 'The new delivery, queued', type: WebhookDeliveryDto })
-  @ApiBadRequestResponse(INVALID)
-  @ApiNotFoundResponse({
-    description: 'No such webhook in the organisation, or no such delivery of it',
-    type: ErrorResponseDto,
-  })
-  @ApiConflictResponse({
-    description: 'The delivery is still pending, or the webhook is disabled',
-    type: ErrorResponseDto,
-  })
+  @ApiError(400, INVALID_INPUT)
+  @ApiError(404, 'No such webhook in the organisation, or no such delivery of it')
+  @ApiError(409, 'The delivery is still pending, or the webhook is disabled')
   redeliverWebhookDelivery(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('webhookId', ParseUuidPipe) webhookId: string,

@@ -1,16 +1,11 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiError } from '../../../common/openapi/api-error';
 import { AccessRule } from '../access-rule';
 import { ACCESS_RULE_KEY, GATEWAY_CHECK_KEY, IS_PUBLIC_KEY } from '../access-metadata';
 import { AdminGuard } from '../guards/access.guards';
 import { Permission } from '../permissions';
 import { UserType } from '../../../common/users/user-types';
-import { ErrorResponseDto } from '../../../common/dto/error-response.dto';
 
 /** Opts a route out of authentication (health, docs). */
 export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
@@ -19,18 +14,14 @@ function withRule(rule: AccessRule, forbidden?: string) {
   const decorators: (ClassDecorator & MethodDecorator)[] = [
     SetMetadata(ACCESS_RULE_KEY, rule),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({
-      description:
-        'No token, or an unknown, malformed, expired or deleted one, or its user is not active',
-      type: ErrorResponseDto,
-    }),
-    ApiTooManyRequestsResponse({
-      description: 'Too many failed authentications from this address; see Retry-After',
-      type: ErrorResponseDto,
-    }),
+    ApiError(
+      401,
+      'No token, or an unknown, malformed, expired or deleted one, or its user is not active',
+    ),
+    ApiError(429, 'Too many failed authentications from this address; see Retry-After'),
   ];
   if (forbidden) {
-    decorators.push(ApiForbiddenResponse({ description: forbidden, type: ErrorResponseDto }));
+    decorators.push(ApiError(403, forbidden));
   }
   return applyDecorators(...decorators);
 }
@@ -84,14 +75,12 @@ export const GatewayCheck = () =>
     SetMetadata(ACCESS_RULE_KEY, { kind: 'authenticated' } satisfies AccessRule),
     SetMetadata(GATEWAY_CHECK_KEY, true),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({
-      description:
-        'No token, or an unknown, malformed, expired, deleted or replaced one, its user is not active, or the address is blocked after too many failed authentications (with Retry-After)',
-      type: ErrorResponseDto,
-    }),
-    ApiForbiddenResponse({
-      description:
-        'The token lacks the permission, is not scoped to the project, or is used from an address outside its allowedIps',
-      type: ErrorResponseDto,
-    }),
+    ApiError(
+      401,
+      'No token, or an unknown, malformed, expired, deleted or replaced one, its user is not active, or the address is blocked after too many failed authentications (with Retry-After)',
+    ),
+    ApiError(
+      403,
+      'The token lacks the permission, is not scoped to the project, or is used from an address outside its allowedIps',
+    ),
   );

@@ -5,9 +5,9 @@ import {
   ExecutionContext,
 } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiHeader, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiHeader } from '@nestjs/swagger';
+import { ApiError } from '../../../common/openapi/api-error';
 import { FastifyRequest } from 'fastify';
-import { ErrorResponseDto } from '../../../common/dto/error-response.dto';
 import { IDEMPOTENCY_KEY_HEADER, isValidIdempotencyKey } from './idempotency-key';
 import { IdempotentRequest, IdempotentRouteConfig } from './idempotency-store.service';
 
@@ -24,10 +24,7 @@ export const Idempotent = () =>
       description:
         'Any unique value (a UUID, say), 1 to 255 visible ASCII characters. A retry with the same key within 5 minutes, with the same secret (even once replaced) and body, answers the same new secret again instead of making another.',
     }),
-    ApiUnprocessableEntityResponse({
-      description: 'The Idempotency-Key was already used for another request',
-      type: ErrorResponseDto,
-    }),
+    ApiError(422, 'The Idempotency-Key was already used for another request'),
   );
 
 /** What the answer is remembered under, or undefined without an Idempotency-Key. */
