@@ -107,8 +107,9 @@ describe('GET /api/auth/verify', () => {
       expect(response.headers['x-auth-user-id']).toBeUndefined();
     });
 
-    it('should answer * for an all-projects owner token, which passes any permission and project', async () => {
-      const owner = await t.createServiceUserToken(bot.id, {
+    it('should answer * for an all-projects owner token of an admin, which passes any permission and project', async () => {
+      const adminBot = await t.createServiceUser(uniqueEmail('verify-admin-bot'), 'admin');
+      const owner = await t.createServiceUserToken(adminBot.id, {
         permissions: ['owner'],
         allProjects: true,
         expiry: 'indefinite',

@@ -71,7 +71,9 @@ describe('POST /api/personal-access-tokens/introspect', () => {
   });
 
   it('should take JSON too, and answer projects "*" and no exp for an indefinite all-projects token', async () => {
-    const issued = await t.createServiceUserToken(bot.id, {
+    // An admin: its owner token's scope is owner (a member's would be capped by its type).
+    const adminBot = await t.createServiceUser(uniqueEmail('introspected-admin'), 'admin');
+    const issued = await t.createServiceUserToken(adminBot.id, {
       permissions: ['owner'],
       allProjects: true,
       expiry: 'indefinite',

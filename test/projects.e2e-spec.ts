@@ -373,15 +373,18 @@ describe('Projects', () => {
       },
     );
 
-    it('should need project:manage on the project', async () => {
+    it('should need project:manage on the project, held by an author or above', async () => {
       const project = await create('Managed', unique('managed'));
       const other = await create('Not managed', unique('not-managed'));
-      const manager = await holder('member', ['project:manage'], [project.id]);
+      const manager = await holder('author', ['project:manage'], [project.id]);
       const reader = await holder('admin', ['documents'], [project.id]);
       const owner = await holder('admin', ['owner'], [project.id]);
+      // A member's type does not allow project:manage, whatever the token carries.
+      const member = await holder('member', ['project:manage'], [project.id]);
       expectStatus(await update(project.id, { name: 'By manager' }, manager.token), 200);
       expectStatus(await update(project.id, { name: 'By owner' }, owner.token), 200);
       expectStatus(await update(project.id, { name: 'By reader' }, reader.token), 403);
+      expectStatus(await update(project.id, { name: 'By member' }, member.token), 403);
       expectStatus(await update(other.id, { name: 'Elsewhere' }, manager.token), 403);
       expect((await getProject(project.id)).name).toBe('By owner');
       expect(await getProject(other.id)).toEqual(other);

@@ -36,5 +36,6 @@ export {
   PERMISSION_FAMILIES,
   PERMISSIONS,
 } from './permissions';
+export { effectiveMask, effectivePermissions, USER_TYPE_CEILINGS } from './user-type-ceilings';
 export { IpAllowList, MAX_ALLOWED_IPS, normaliseIpEntry } from './ip-allow-list';
 export { GatewayCheck } from './decorators/access.decorators';

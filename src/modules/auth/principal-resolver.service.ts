@@ -7,7 +7,7 @@ import { isExpired } from '../../common/tokens/token-expiry';
 import { isWellFormedTokenSecret } from '../../common/tokens/token-secret';
 import { ClusterInvalidation, Invalidation } from './cluster-invalidation.service';
 import { IpAllowList } from './ip-allow-list';
-import { grantMask } from './permissions';
+import { effectiveMask } from './user-type-ceilings';
 import { Principal } from './principal';
 import { PrincipalCache } from './principal-cache';
 import { PrincipalSource, StoredPrincipal } from './principal-source';
@@ -175,13 +175,16 @@ export class PrincipalResolver implements BeforeApplicationShutdown {
   }
 }
 
-/** The permission mask and project set are computed once here, not on every access check. */
+/**
+ * The permission mask and project set are computed once here, not on every access check. The mask
+ * is the token's permissions capped by what its user's type allows now.
+ */
 function toPrincipal({ user, token }: StoredPrincipal): Principal {
   return {
     user,
     token: {
       ...token,
-      permissionMask: grantMask(token.permissions),
+      permissionMask: effectiveMask(token.permissions, user.type),
       projectIds: new Set(token.projectIds),
       allowedIps: IpAllowList.from(token.allowedIps),
     },

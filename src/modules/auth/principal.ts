@@ -19,8 +19,12 @@ export interface AuthenticatedUser {
 /** The token the caller presented. Never carries the secret or its hash. */
 export interface AuthenticatedToken {
   id: string;
+  /** As granted (what the token shows); what a request may do is permissionMask. */
   permissions: readonly Permission[];
-  /** grantMask(permissions), computed once when the principal is loaded. */
+  /**
+   * What a request with this token may do: its permissions capped by what the user's type allows
+   * (effectiveMask), computed once when the principal is loaded.
+   */
   permissionMask: number;
   allProjects: boolean;
   projectIds: ReadonlySet<string>;

@@ -9,6 +9,7 @@ import { CurrentPrincipal } from './decorators/current-principal.decorator';
 import { VerifyResponseDto } from './dto/verify-response.dto';
 import { isPermission, maskAllows } from './permissions';
 import { Principal } from './principal';
+import { effectivePermissions } from './user-type-ceilings';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const text = { type: 'string' } as const;
@@ -24,7 +25,8 @@ const IDENTITY_HEADERS: Record<string, HeaderObject> = {
   },
   'X-Auth-User-Type': { description: "The user's type", required: true, schema: text },
   'X-Auth-Permissions': {
-    description: 'The permissions as granted, comma-separated',
+    description:
+      "The permissions the token may use, comma-separated: as granted, capped by what the user's type allows",
     required: true,
     schema: text,
   },
@@ -55,7 +57,8 @@ export function gatewayIdentity({ user, token }: Principal): VerifyResponseDto {
     tokenId: token.id,
     organisationId: user.organisationId,
     userType: user.type,
-    permissions: [...token.permissions],
+    // What the token may do for this user now: capped by the user's type.
+    permissions: effectivePermissions(token.permissions, user.type),
     projects: token.allProjects ? '*' : [...token.projectIds].sort(),
     expiresAt: token.expiresAt?.toISOString() ?? null,
   };

@@ -15,7 +15,7 @@ import {
   EventActor,
 } from '../../common/events/domain-event';
 import { DomainEventPublisher, EventTransaction } from '../../common/events/domain-event-publisher';
-import { AuthenticatedToken, normaliseIpEntry, SecretHasher } from '../auth';
+import { AuthenticatedToken, effectivePermissions, normaliseIpEntry, SecretHasher } from '../auth';
 import { ProjectsService } from '../projects/projects.service';
 import { UserFields } from '../users/user.mapper';
 import { CreateTokenDto, RegenerateTokenDto } from './dto/token-requests.dto';
@@ -316,7 +316,8 @@ export class PersonalAccessTokensService {
       active: true,
       sub: user.id,
       username: user.email,
-      scope: token.permissions.join(' '),
+      // What the token may do for its user now: capped by the user's type.
+      scope: effectivePermissions(token.permissions, user.type).join(' '),
       ...(token.expiresAt ? { exp: seconds(token.expiresAt) } : {}),
       iat: seconds(token.createdAt),
       token_type: 'personal_access_token',

@@ -16,13 +16,15 @@ export const accessMatrix: AccessMatrix = {
     answers: [401, 401, 200, 200, 200, 200, 401, 403],
     call: ({ project }) => ({ params: { projectId: project } }),
   },
-  // Updating and deleting ask only the token: a member holding `owner` may (see the report).
+  // A member's token is capped by the member type: holding `owner` (say, from before a demotion)
+  // gives neither `project:manage` nor `owner`, so a member can neither update (unprotect) nor
+  // delete a project.
   'PUT /api/projects/{projectId}': {
-    answers: [401, 401, 200, 200, 200, 200, 401, 403],
+    answers: [401, 401, 403, 200, 200, 200, 401, 403],
     call: ({ project }) => ({ params: { projectId: project }, body: { name: 'Renamed' } }),
   },
   'DELETE /api/projects/{projectId}': {
-    answers: [401, 401, 200, 403, 200, 200, 401, 403],
+    answers: [401, 401, 403, 403, 200, 200, 401, 403],
     call: ({ project }) => ({ params: { projectId: project } }),
   },
 };

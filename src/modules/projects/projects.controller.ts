@@ -103,7 +103,8 @@ export class ProjectsController {
   /**
    * Update a project
    *
-   * @remarks Name, key and protection. Needs `project:manage` (or `owner`) on the project.
+   * @remarks Name, key and protection. Needs `project:manage` (or `owner`) on the project, used by
+   * an owner, admin or author: a member's token is capped by its type, whatever it carries.
    */
   @Put(':projectId')
   @RequirePermissions('project:manage', { project: 'projectId' })
@@ -129,7 +130,8 @@ export class ProjectsController {
   /**
    * Delete a project
    *
-   * @remarks Needs `owner` on the project, and the project must not be protected. The project
+   * @remarks Needs `owner` on the project, used by an owner or admin user (an author's or a
+   * member's token is capped by its type), and the project must not be protected. The project
    * leaves every token's project list; answers the deleted project.
    */
   @Delete(':projectId')

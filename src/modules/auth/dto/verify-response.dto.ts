@@ -20,7 +20,10 @@ export class VerifyResponseDto {
   @ApiProperty({ enum: USER_TYPES, enumName: 'UserType' })
   userType: UserType;
 
-  /** The permissions as granted (X-Auth-Permissions, comma-separated) */
+  /**
+   * The permissions the token may use (X-Auth-Permissions, comma-separated): as granted, capped by
+   * what the user's type allows
+   */
   @ApiProperty({ enum: PERMISSIONS, enumName: 'Permission', isArray: true })
   permissions: Permission[];
 

@@ -33,7 +33,7 @@ export class IntrospectionResponseDto {
   @ApiProperty({ required: false, example: 'ci-bot@example.com' })
   username?: string;
 
-  /** The token's permissions, space-separated */
+  /** The token's permissions, space-separated: as granted, capped by what the user's type allows */
   @ApiProperty({ required: false, example: 'releases:deploy documents' })
   scope?: string;
 

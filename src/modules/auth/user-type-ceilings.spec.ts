@@ -1,0 +1,73 @@
+import { maskAllows, Permission, PERMISSIONS } from './permissions';
+import { effectiveMask, effectivePermissions } from './user-type-ceilings';
+
+const allowed = (granted: Permission[], type: Parameters<typeof effectiveMask>[1]) => {
+  const mask = effectiveMask(granted, type);
+  return PERMISSIONS.filter((permission) => maskAllows(mask, permission));
+};
+
+describe('user type ceilings', () => {
+  it('should leave owners and admins every permission their tokens carry', () => {
+    expect(allowed(['owner'], 'owner')).toEqual([...PERMISSIONS]);
+    expect(allowed(['owner'], 'admin')).toEqual([...PERMISSIONS]);
+    expect(effectivePermissions(['owner'], 'admin')).toEqual(['owner']);
+  });
+
+  it('should cap a member holding `owner` to the work inside projects: no owner, project:manage or integrations:manage', () => {
+    const member = allowed(['owner'], 'member');
+    expect(member).not.toContain('owner');
+    expect(member).not.toContain('project:manage');
+    expect(member).not.toContain('integrations:manage');
+    expect(member).toEqual(
+      expect.arrayContaining([
+        'releases:deploy',
+        'releases:delete',
+        'documents:full',
+        'branches:merge',
+        'environments:delete',
+      ]),
+    );
+    expect(effectivePermissions(['owner'], 'member')).toEqual([
+      'documents',
+      'releases',
+      'branches',
+      'environments',
+    ]);
+  });
+
+  it('should cap an author holding `owner` to everything but owner', () => {
+    expect(allowed(['owner'], 'author')).toEqual(PERMISSIONS.filter((p) => p !== 'owner'));
+    expect(effectivePermissions(['owner'], 'author')).toEqual([
+      'documents',
+      'releases',
+      'branches',
+      'environments',
+      'integrations:manage',
+      'project:manage',
+    ]);
+  });
+
+  it('should keep what a narrow token carries when the type allows it, and drop what it does not', () => {
+    expect(effectivePermissions(['releases:deploy', 'project:manage'], 'member')).toEqual([
+      'releases:deploy',
+    ]);
+    expect(effectivePermissions(['project:manage', 'releases:deploy'], 'author')).toEqual([
+      'project:manage',
+      'releases:deploy',
+    ]);
+    // In the order granted, each name once.
+    expect(effectivePermissions(['releases:deploy', 'owner', 'documents'], 'member')).toEqual([
+      'releases:deploy',
+      'documents',
+      'releases',
+      'branches',
+      'environments',
+    ]);
+    expect(allowed(['project:manage'], 'member')).toEqual([]);
+  });
+
+  it('should allow an invited user nothing', () => {
+    expect(allowed(['owner'], 'invited')).toEqual([]);
+    expect(effectivePermissions(['owner'], 'invited')).toEqual([]);
+  });
+});
