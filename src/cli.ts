@@ -106,14 +106,7 @@ Prints {"userId", "tokenId", "token"} as the last line of stdout.`,
       });
       return withContext(async (context) => {
         const { ProvisioningService } = await import('./modules/provisioning/provisioning.service');
-        return context.get(ProvisioningService).createToken({
-          email,
-          note: dto.note,
-          permissions: dto.permissions,
-          allProjects: dto.allProjects,
-          projects: dto.projects ?? [],
-          expiry: dto.expiry,
-        });
+        return context.get(ProvisioningService).createToken({ ...dto, email });
       });
     },
   },

@@ -1,4 +1,9 @@
-import { expectBadRequestNaming, query, TokenBody, uniqueEmail } from './support/spec-helpers';
+import {
+  CreatedTokenBody,
+  expectBadRequestNaming,
+  query,
+  uniqueEmail,
+} from './support/spec-helpers';
 import { expectStatus } from './support/http';
 import { TestApp } from './support/test-app';
 
@@ -8,7 +13,6 @@ import { TestApp } from './support/test-app';
  * the audit log (at most one per token per minute). The requests here come from 127.0.0.1.
  */
 
-type CreatedToken = TokenBody & { token: string; allowedIps: string[] };
 const LOCAL = ['127.0.0.0/8', '::1'];
 
 describe('Token allowedIps', () => {
@@ -37,10 +41,10 @@ describe('Token allowedIps', () => {
         expiry: 'month',
         ...(allowedIps === undefined ? {} : { allowedIps }),
       });
-  const created = async (allowedIps?: unknown): Promise<CreatedToken> => {
+  const created = async (allowedIps?: unknown): Promise<CreatedTokenBody> => {
     const response = await create(allowedIps);
     expectStatus(response, 201);
-    return response.body as CreatedToken;
+    return response.body as CreatedTokenBody;
   };
   const refusals = async (tokenId: string) =>
     (
@@ -58,9 +62,9 @@ describe('Token allowedIps', () => {
     expect(listed.allowedIps).toEqual(['10.0.0.0/8', '192.168.1.7', '2001:db8::/32', '::1']);
     expect(anywhere.allowedIps).toEqual([]);
     const one = await t.as(t.owner.token).get(`${base}/${listed.id}`);
-    expect((one.body as CreatedToken).allowedIps).toEqual(listed.allowedIps);
+    expect((one.body as CreatedTokenBody).allowedIps).toEqual(listed.allowedIps);
     const all = await t.as(t.owner.token).get(base);
-    const fromList = (all.body as CreatedToken[]).find((token) => token.id === listed.id);
+    const fromList = (all.body as CreatedTokenBody[]).find((token) => token.id === listed.id);
     expect(fromList?.allowedIps).toEqual(listed.allowedIps);
   });
 
@@ -98,7 +102,7 @@ describe('Token allowedIps', () => {
       .post(`${base}/${token.id}/regenerate`)
       .send({ expiry: 'week' });
     expectStatus(kept, 200);
-    expect((kept.body as CreatedToken).allowedIps).toEqual(['10.0.0.0/8']);
+    expect((kept.body as CreatedTokenBody).allowedIps).toEqual(['10.0.0.0/8']);
 
     const replaced = await t
       .as(t.owner.token)
@@ -106,8 +110,8 @@ describe('Token allowedIps', () => {
       .send({ expiry: 'week', allowedIps: LOCAL });
 
     expectStatus(replaced, 200);
-    expect((replaced.body as CreatedToken).allowedIps).toEqual(LOCAL);
-    expectStatus(await t.as((replaced.body as CreatedToken).token).get('/api/profile'), 200);
+    expect((replaced.body as CreatedTokenBody).allowedIps).toEqual(LOCAL);
+    expectStatus(await t.as((replaced.body as CreatedTokenBody).token).get('/api/profile'), 200);
   });
 
   it.each([
@@ -137,7 +141,7 @@ describe('Token allowedIps', () => {
         allowedIps: LOCAL,
       });
     expectStatus(restricted, 201);
-    const secret = (restricted.body as CreatedToken).token;
+    const secret = (restricted.body as CreatedTokenBody).token;
     const mint = (allowedIps?: string[]) =>
       t
         .as(secret)

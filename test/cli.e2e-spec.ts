@@ -13,6 +13,7 @@ import {
 } from './support/child-process';
 import { expectStatus, send } from './support/http';
 import { DAY_MS, SECRET } from './support/spec-helpers';
+import type { IssuedToken } from './support/test-app';
 
 /*
  * The command-line tool as a newcomer and a platform team meet it: the built `node dist/cli.js`,
@@ -35,14 +36,8 @@ const COMMANDS: [string, string[]][] = [
   ['openapi', ['--out']],
 ];
 
-interface Issued {
-  userId: string;
-  tokenId: string;
-  token: string;
-}
-
 /** What create-admin and create-token print: exactly one line, one JSON object of three strings. */
-function issued(result: RunResult): Issued {
+function issued(result: RunResult): IssuedToken {
   if (result.code !== 0) {
     throw new Error(`expected exit 0, got ${result.code}: ${result.stderr}`);
   }
@@ -54,7 +49,7 @@ function issued(result: RunResult): Issued {
   expect(parsed.tokenId).toMatch(/^[0-9a-f-]{36}$/);
   // The secret is shown once, on stdout: never in what goes to stderr (a log collector, say).
   expect(result.stderr).not.toContain(parsed.token);
-  return parsed as unknown as Issued;
+  return parsed as unknown as IssuedToken;
 }
 
 describe('the command-line tool (node dist/cli.js)', () => {
@@ -242,7 +237,7 @@ describe('the command-line tool (node dist/cli.js)', () => {
 
   describe('create-admin and create-token, and the server on the same database', () => {
     let server: ServerProcess;
-    let admin: Issued;
+    let admin: IssuedToken;
     let adminRun: RunResult;
 
     beforeAll(async () => {

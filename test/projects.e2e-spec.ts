@@ -4,6 +4,7 @@ import { Permission } from '../src/modules/auth';
 import {
   expectBadRequestNaming,
   ISO,
+  Json,
   PageBody,
   PROJECT_FIELDS,
   ProjectBody,
@@ -15,8 +16,6 @@ import {
 } from './support/spec-helpers';
 import { expectStatus } from './support/http';
 import { IssuedToken, TestApp } from './support/test-app';
-
-type Body = Record<string, unknown>;
 
 describe('Projects', () => {
   let t: TestApp;
@@ -30,7 +29,7 @@ describe('Projects', () => {
   });
 
   const asOwner = () => t.as(t.owner.token);
-  const create = async (name: string, key: string, extra: Body = {}): Promise<ProjectBody> =>
+  const create = async (name: string, key: string, extra: Json = {}): Promise<ProjectBody> =>
     (await t.createProject(name, key, extra)) as ProjectBody;
   const getProject = async (id: string): Promise<ProjectBody> => {
     const response = await asOwner().get(`/api/projects/${id}`);
@@ -211,7 +210,7 @@ describe('Projects', () => {
       expect(idsOf(page)).toEqual([responses.find((response) => response.status === 201)!.body.id]);
     });
 
-    it.each<[string, Body, string]>([
+    it.each<[string, Json, string]>([
       ['no name', { name: undefined }, 'name'],
       ['an empty name', { name: '' }, 'name'],
       ['a name of spaces', { name: '   ' }, 'name'],
@@ -316,7 +315,7 @@ describe('Projects', () => {
   });
 
   describe('PUT /api/projects/{projectId}', () => {
-    const update = (id: string, body: Body, token = t.owner.token) =>
+    const update = (id: string, body: Json, token = t.owner.token) =>
       t.as(token).put(`/api/projects/${id}`).send(body);
 
     it('should update name, key and protection', async () => {
@@ -355,7 +354,7 @@ describe('Projects', () => {
       expect(await getProject(second.id)).toEqual(second);
     });
 
-    it.each<[string, Body, string]>([
+    it.each<[string, Json, string]>([
       ['name null', { name: null }, 'name'],
       ['an empty name', { name: '' }, 'name'],
       ['a bad key', { key: 'Bad Key' }, 'key'],

@@ -11,6 +11,7 @@ import {
   stopAllServers,
 } from './support/child-process';
 import { expectStatus, Reply, send } from './support/http';
+import { Json } from './support/spec-helpers';
 
 /*
  * Lost updates: two real server processes (the built dist/main.js) on this test file's PostgreSQL
@@ -28,8 +29,6 @@ const TRIALS = Number(process.env.RACE_TRIALS ?? 30);
 /** AUTH_CACHE_TTL_MS: how long an instance may serve a principal it has cached. */
 const CACHE_TTL_MS = 1000;
 const START_TIMEOUT_MS = 60_000;
-
-type Json = Record<string, unknown>;
 
 if (!ON_POSTGRES) {
   console.warn(

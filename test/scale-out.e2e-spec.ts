@@ -13,6 +13,8 @@ import {
 } from './support/child-process';
 import { expectStatus, Reply, send } from './support/http';
 import { redisAnswers, REQUIRE_REDIS, TEST_REDIS_URL } from './support/redis';
+import { Json } from './support/spec-helpers';
+import type { IssuedToken } from './support/test-app';
 
 /*
  * Scale-out: two real server processes (the built dist/main.js) on this test file's one PostgreSQL
@@ -43,19 +45,11 @@ const START_TIMEOUT_MS = 60_000;
 const LOCK_WAIT_MS = 30_000;
 const RUN = randomBytes(6).toString('hex');
 
-type Json = Record<string, unknown>;
-
 interface RequestOptions {
   token?: string;
   /** The client address, sent as X-Forwarded-For. */
   ip: string;
   body?: Json;
-}
-
-interface IssuedToken {
-  userId: string;
-  tokenId: string;
-  token: string;
 }
 
 let addresses = 0;

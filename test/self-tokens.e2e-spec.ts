@@ -1,4 +1,5 @@
 import {
+  CreatedTokenBody,
   databaseDump,
   DAY_MS,
   expectBadRequestNaming,
@@ -17,7 +18,6 @@ import { IssuedToken, TestApp, TokenOptions } from './support/test-app';
  * driven by moving expires_at in the database, never by sleeping.
  */
 
-type CreatedToken = TokenBody & { token: string };
 const SELF = '/api/personal-access-tokens/self';
 const ROTATE = `${SELF}/rotate`;
 
@@ -99,7 +99,7 @@ describe('A token acting on itself', () => {
       const response = await t.as(me.token).post(ROTATE).send({});
 
       expectStatus(response, 200);
-      const body = response.body as CreatedToken;
+      const body = response.body as CreatedTokenBody;
       expect(body.id).toBe(me.tokenId);
       expect(body.token).toMatch(SECRET);
       expect(body.token).not.toBe(me.token);
@@ -114,7 +114,7 @@ describe('A token acting on itself', () => {
       const response = await t.as(me.token).post(ROTATE);
 
       expectStatus(response, 200);
-      expectExpiryAbout((response.body as CreatedToken).expiresAt, 30);
+      expectExpiryAbout((response.body as CreatedTokenBody).expiresAt, 30);
     });
 
     it('should let a token rotate itself to a longer preset than it had', async () => {
@@ -123,14 +123,14 @@ describe('A token acting on itself', () => {
       const response = await t.as(me.token).post(ROTATE).send({ expiry: 'year' });
 
       expectStatus(response, 200);
-      expectExpiryAbout((response.body as CreatedToken).expiresAt, 365);
+      expectExpiryAbout((response.body as CreatedTokenBody).expiresAt, 365);
       // The new preset is now its own: the next rotation keeps it.
       const next = await t
-        .as((response.body as CreatedToken).token)
+        .as((response.body as CreatedTokenBody).token)
         .post(ROTATE)
         .send({});
       expectStatus(next, 200);
-      expectExpiryAbout((next.body as CreatedToken).expiresAt, 365);
+      expectExpiryAbout((next.body as CreatedTokenBody).expiresAt, 365);
     });
 
     it('should answer expiresAt null for a rotation to indefinite', async () => {
@@ -139,7 +139,7 @@ describe('A token acting on itself', () => {
       const response = await t.as(me.token).post(ROTATE).send({ expiry: 'indefinite' });
 
       expectStatus(response, 200);
-      expect((response.body as CreatedToken).expiresAt).toBeNull();
+      expect((response.body as CreatedTokenBody).expiresAt).toBeNull();
       expect(response.headers['x-token-expires-at']).toBeUndefined();
     });
 
@@ -187,7 +187,7 @@ describe('A token acting on itself', () => {
         await expireIn(me.tokenId, 2 * DAY_MS);
         const response = await t.as(secret).post(ROTATE).send({});
         expectStatus(response, 200);
-        const body = response.body as CreatedToken;
+        const body = response.body as CreatedTokenBody;
         expect(body.id).toBe(me.tokenId);
         expectExpiryAbout(body.expiresAt, 7);
         expect(await works(secret)).toBe(401);
@@ -210,15 +210,15 @@ describe('A token acting on itself', () => {
         .post(`/api/personal-access-tokens/${admin.tokenId}/regenerate`)
         .send({ expiry: 'month' });
       expectStatus(regenerated, 200);
-      expectExpiryAbout((regenerated.body as CreatedToken).expiresAt, 30);
+      expectExpiryAbout((regenerated.body as CreatedTokenBody).expiresAt, 30);
       const rotated = await t
-        .as((regenerated.body as CreatedToken).token)
+        .as((regenerated.body as CreatedTokenBody).token)
         .post(ROTATE)
         .send({});
 
       expectStatus(rotated, 200);
-      expectExpiryAbout((rotated.body as CreatedToken).expiresAt, 30);
-      expect(await works((rotated.body as CreatedToken).token)).toBe(200);
+      expectExpiryAbout((rotated.body as CreatedTokenBody).expiresAt, 30);
+      expect(await works((rotated.body as CreatedTokenBody).token)).toBe(200);
     });
 
     it('should still refuse a token making another token outlive it', async () => {
@@ -228,7 +228,7 @@ describe('A token acting on itself', () => {
         .post('/api/personal-access-tokens')
         .send({ note: 'sibling', permissions: ['documents'], allProjects: true, expiry: 'week' });
       expectStatus(sibling, 201);
-      const siblingId = (sibling.body as CreatedToken).id;
+      const siblingId = (sibling.body as CreatedTokenBody).id;
 
       const longer = await t
         .as(me.token)
@@ -251,7 +251,7 @@ describe('A token acting on itself', () => {
       expectStatus(first, 200);
       expectStatus(retry, 200);
       expect(retry.body).toEqual(first.body);
-      const secret = (first.body as CreatedToken).token;
+      const secret = (first.body as CreatedTokenBody).token;
       expect(await works(secret)).toBe(200);
       expect(await works(me.token)).toBe(401);
       // The old secret still cannot do anything else, nor rotate under another key.
@@ -265,7 +265,7 @@ describe('A token acting on itself', () => {
         .as(me.token)
         .post('/api/personal-access-tokens')
         .send({ note: 'sibling', permissions: ['documents'], allProjects: true, expiry: 'week' });
-      const path = `/api/personal-access-tokens/${(sibling.body as CreatedToken).id}/regenerate`;
+      const path = `/api/personal-access-tokens/${(sibling.body as CreatedTokenBody).id}/regenerate`;
 
       const first = await t.as(me.token).post(path).set('Idempotency-Key', 'k-1').send({
         expiry: 'week',
@@ -280,7 +280,9 @@ describe('A token acting on itself', () => {
       expectStatus(first, 200);
       expect(retry.body).toEqual(first.body);
       expectStatus(another, 200);
-      expect((another.body as CreatedToken).token).not.toBe((first.body as CreatedToken).token);
+      expect((another.body as CreatedTokenBody).token).not.toBe(
+        (first.body as CreatedTokenBody).token,
+      );
     });
 
     it('should answer 422 to a key reused for another request', async () => {
@@ -318,7 +320,7 @@ describe('A token acting on itself', () => {
       const me = await holder();
       const first = await t.as(me.token).post(ROTATE).set('Idempotency-Key', 'window').send({});
       expectStatus(first, 200);
-      const secret = (first.body as CreatedToken).token;
+      const secret = (first.body as CreatedTokenBody).token;
 
       expect(await databaseDump(t)).not.toContain(secret);
       const past = t.kind === 'postgres' ? new Date(Date.now() - 1000) : '2000-01-01 00:00:00.000';

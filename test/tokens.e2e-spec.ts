@@ -6,26 +6,25 @@ import request from 'supertest';
 import { createApp } from '../src/app.factory';
 import { ProvisioningService } from '../src/modules/provisioning/provisioning.service';
 import {
+  CreatedTokenBody,
   databaseDump,
   DAY_MS,
   eventually,
   expectBadRequestNaming,
   ISO,
+  Json,
   PROJECT_FIELDS,
   ProjectBody,
   query,
   SECRET,
   TokenBody,
-  uniqueEmail,
   unique,
+  uniqueEmail,
   USER_FIELDS,
   UUID,
 } from './support/spec-helpers';
 import { expectStatus } from './support/http';
 import { IssuedToken, TestApp } from './support/test-app';
-
-type Body = Record<string, unknown>;
-type CreatedToken = TokenBody & { token: string };
 
 /** The two forms of the token routes: the caller's own tokens, and a service user's (admin). */
 interface Form {
@@ -73,7 +72,7 @@ const FORMS: [string, (t: TestApp) => Promise<Form>][] = [
   ],
 ];
 
-const validBody = (overrides: Body = {}): Body => ({
+const validBody = (overrides: Json = {}): Json => ({
   note: 'e2e token',
   permissions: ['releases:deploy'],
   allProjects: true,
@@ -83,7 +82,7 @@ const validBody = (overrides: Body = {}): Body => ({
 });
 
 /** A valid body for a POST on the token routes: regenerate takes only an expiry. */
-const bodyFor = (path: string): Body =>
+const bodyFor = (path: string): Json =>
   path.endsWith('/regenerate') ? { expiry: 'week' } : validBody();
 
 describe('Personal access tokens', () => {
@@ -111,10 +110,10 @@ describe('Personal access tokens', () => {
       form = await setUp(t);
     });
 
-    const create = async (overrides: Body = {}): Promise<CreatedToken> => {
+    const create = async (overrides: Json = {}): Promise<CreatedTokenBody> => {
       const response = await t.as(form.bearer).post(form.base).send(validBody(overrides));
       expectStatus(response, 201);
-      return response.body as CreatedToken;
+      return response.body as CreatedTokenBody;
     };
     const list = async (): Promise<TokenBody[]> => {
       const response = await t.as(form.bearer).get(form.base);
@@ -122,7 +121,7 @@ describe('Personal access tokens', () => {
       return response.body as TokenBody[];
     };
     /** POST …/{id}/regenerate as the form's bearer. */
-    const regenerate = (id: string, body: Body = { expiry: 'week' }) =>
+    const regenerate = (id: string, body: Json = { expiry: 'week' }) =>
       t.as(form.bearer).post(`${form.base}/${id}/regenerate`).send(body);
 
     describe('create', () => {
@@ -138,7 +137,7 @@ describe('Personal access tokens', () => {
             expiry: 'month',
           });
         expectStatus(response, 201);
-        const body = response.body as CreatedToken;
+        const body = response.body as CreatedTokenBody;
         expect(body.id).toMatch(UUID);
         expect(body.note).toBe('Deploy pipeline');
         expect(body.permissions).toEqual(['documents', 'releases:deploy']);
@@ -225,7 +224,7 @@ describe('Personal access tokens', () => {
         expect((await list()).length).toBe(before);
       });
 
-      it.each<[string, Body, string]>([
+      it.each<[string, Json, string]>([
         ['no note', { note: undefined }, 'note'],
         ['an empty note', { note: '' }, 'note'],
         ['a note of spaces only', { note: '   ' }, 'note'],
@@ -297,7 +296,7 @@ describe('Personal access tokens', () => {
         const response = await t.as(form.bearer).get(form.base);
         expectStatus(response, 200);
         expect(response.text).not.toContain(created.token);
-        for (const token of response.body as Body[]) {
+        for (const token of response.body as Json[]) {
           expect(token).not.toHaveProperty('token');
           expect(token).not.toHaveProperty('secretHash');
         }
@@ -368,7 +367,7 @@ describe('Personal access tokens', () => {
         await sleep(5);
         const response = await regenerate(created.id);
         expectStatus(response, 200);
-        const body = response.body as CreatedToken;
+        const body = response.body as CreatedTokenBody;
         expect(body.id).toBe(created.id);
         expect(body.token).toMatch(SECRET);
         expect(body.token).not.toBe(created.token);
@@ -420,7 +419,7 @@ describe('Personal access tokens', () => {
         expect(response.body.expiresAt).toBeNull();
       });
 
-      it.each<[string, Body, string]>([
+      it.each<[string, Json, string]>([
         ['no expiry', {}, 'expiry'],
         ['an unknown expiry', { expiry: 'forever' }, 'expiry'],
         ['a new note', { expiry: 'week', note: 'renamed' }, 'note'],
@@ -508,7 +507,7 @@ describe('Personal access tokens', () => {
       expectStatus(response, 200);
       return (response.body as TokenBody[]).length;
     };
-    const within = (overrides: Body = {}): Body => ({
+    const within = (overrides: Json = {}): Json => ({
       note: 'within',
       permissions: ['releases:deploy', 'documents:view-content'],
       allProjects: false,
@@ -532,7 +531,7 @@ describe('Personal access tokens', () => {
       expectStatus(response, 201);
     });
 
-    it.each<[string, () => Body]>([
+    it.each<[string, () => Json]>([
       ['a permission it lacks', () => ({ permissions: ['releases', 'project:manage'] })],
       ['owner', () => ({ permissions: ['owner'] })],
       ['a whole family it holds one permission of', () => ({ permissions: ['documents'] })],
@@ -579,17 +578,17 @@ describe('Personal access tokens', () => {
         .post(base)
         .send(within({ expiry: 'week' }));
       expectStatus(minted, 201);
-      const self = minted.body as CreatedToken;
+      const self = minted.body as CreatedTokenBody;
       const path = `${base}/${self.id}/regenerate`;
 
       const renewed = await t.as(self.token).post(path).send({ expiry: 'month' });
 
       expectStatus(renewed, 200);
-      expect(Date.parse((renewed.body as CreatedToken).expiresAt!)).toBeGreaterThan(
+      expect(Date.parse((renewed.body as CreatedTokenBody).expiresAt!)).toBeGreaterThan(
         Date.now() + 29 * DAY_MS,
       );
       expect(await works(self.token)).toBe(401);
-      expect(await works((renewed.body as CreatedToken).token)).toBe(200);
+      expect(await works((renewed.body as CreatedTokenBody).token)).toBe(200);
     });
 
     it('should let a narrow token read the broader tokens of its user, without secrets', async () => {

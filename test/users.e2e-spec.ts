@@ -5,6 +5,7 @@ import { ProvisioningService } from '../src/modules/provisioning/provisioning.se
 import {
   expectBadRequestNaming,
   ISO,
+  Json,
   PageBody,
   query,
   unique,
@@ -15,8 +16,6 @@ import {
 } from './support/spec-helpers';
 import { expectStatus } from './support/http';
 import { IssuedToken, TestApp } from './support/test-app';
-
-type Body = Record<string, unknown>;
 
 describe('Users and profile', () => {
   let t: TestApp;
@@ -150,7 +149,7 @@ describe('Users and profile', () => {
   });
 
   describe('POST /api/users/service', () => {
-    const createService = (body: Body) => asOwner().post('/api/users/service').send(body);
+    const createService = (body: Json) => asOwner().post('/api/users/service').send(body);
 
     it('should create an active member service user by default', async () => {
       const email = uniqueEmail('bot');
@@ -209,7 +208,7 @@ describe('Users and profile', () => {
       expect((await listUsers(`search=${email}`)).paginate.total).toBe(1);
     });
 
-    it.each<[string, Body, string]>([
+    it.each<[string, Json, string]>([
       ['no email', { email: undefined }, 'email'],
       ['an empty email', { email: '' }, 'email'],
       ['an email without @', { email: 'bot.example.com' }, 'email'],
@@ -262,7 +261,7 @@ describe('Users and profile', () => {
   });
 
   describe('PUT /api/users/{userId}', () => {
-    const update = (id: string, body: Body, as = t.owner.token) =>
+    const update = (id: string, body: Json, as = t.owner.token) =>
       t.as(as).put(`/api/users/${id}`).send(body);
 
     describe('names', () => {
@@ -290,7 +289,7 @@ describe('Users and profile', () => {
       });
     });
 
-    it.each<[string, Body, string]>([
+    it.each<[string, Json, string]>([
       ['an empty first name', { firstName: '' }, 'firstName'],
       ['a first name of spaces', { firstName: '   ' }, 'firstName'],
       ['a first name of 101 characters', { firstName: 'x'.repeat(101) }, 'firstName'],
@@ -433,7 +432,7 @@ describe('Users and profile', () => {
         expect((await getUser(member.userId)).type).toBe('member');
       });
 
-      it.each<[string, Body]>([
+      it.each<[string, Json]>([
         ['type', { type: 'admin' }],
         ['status to disabled', { status: 'disabled' }],
         ['status to locked', { status: 'locked' }],
@@ -457,7 +456,7 @@ describe('Users and profile', () => {
         expect((await getUser(promoted.userId)).type).toBe('admin');
       });
 
-      it.each<[string, 'owner' | 'admin', Body]>([
+      it.each<[string, 'owner' | 'admin', Json]>([
         ['an owner', 'owner', { type: 'admin' }],
         ['an owner', 'owner', { status: 'disabled' }],
         ['an admin', 'admin', { type: 'member' }],
@@ -504,7 +503,7 @@ describe('Users and profile', () => {
         expect(await activeOwners(organisationId)).toBe(1);
       });
 
-      it.each<[string, Body, Body]>([
+      it.each<[string, Json, Json]>([
         ['demote each other', { type: 'admin' }, { type: 'member' }],
         ['disable each other', { status: 'disabled' }, { status: 'disabled' }],
         ['lock and demote each other', { status: 'locked' }, { type: 'admin' }],
@@ -557,7 +556,7 @@ describe('Users and profile', () => {
       const { token, userId } = await caller(t);
       const response = await t.as(token).get('/api/profile');
       expectStatus(response, 200);
-      expect(Object.keys(response.body as Body).sort()).toEqual(USER_FIELDS);
+      expect(Object.keys(response.body as Json).sort()).toEqual(USER_FIELDS);
       expect(response.body).toMatchObject({ id: userId, isService, status: 'active' });
       expect(response.body).toEqual(await getUser(userId));
     });
@@ -611,7 +610,7 @@ describe('Users and profile', () => {
       expect(response.body.firstName).toBe('Narrow');
     });
 
-    it.each<[string, Body, string]>([
+    it.each<[string, Json, string]>([
       ['a type', { type: 'owner' }, 'type'],
       ['a status', { status: 'active' }, 'status'],
       ['an email', { email: 'me@example.com' }, 'email'],

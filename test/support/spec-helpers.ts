@@ -12,6 +12,9 @@ export const SECRET = /^opat_[0-9A-Za-z]{49}$/;
 export const UNKNOWN_SECRET = 'opat_0000000000000000000000000000000000000000000000000';
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A JSON object, as sent or answered. */
+export type Json = Record<string, unknown>;
+
 export interface UserBody {
   id: string;
   email: string;
@@ -47,8 +50,13 @@ export interface TokenBody {
   expiresAt: string | null;
   lastUsedAt: string | null;
   lastUsedIp: string | null;
+  allowedIps: string[];
+  secretHint: string;
   token?: string;
 }
+
+/** A token as create and regenerate answer it: with its secret, this once. */
+export type CreatedTokenBody = TokenBody & { token: string };
 
 export interface PageBody<T> {
   results: T[];

@@ -3,25 +3,18 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppOptions, createApp } from '../../src/app.factory';
 import { currentDatabaseKind } from '../../src/database/database-kind';
-import { Permission } from '../../src/modules/auth';
-import { ProvisioningService } from '../../src/modules/provisioning/provisioning.service';
-import { TokenExpiry } from '../../src/common/tokens/token-expiry';
+import { CreateTokenDto } from '../../src/modules/personal-access-tokens/dto/token-requests.dto';
+import {
+  IssuedToken,
+  ProvisioningService,
+} from '../../src/modules/provisioning/provisioning.service';
 import { expectStatus } from './http';
 import { checkedAgent } from './openapi-contract';
 
-export interface IssuedToken {
-  userId: string;
-  tokenId: string;
-  token: string;
-}
+export type { IssuedToken };
 
-export interface TokenOptions {
-  note?: string;
-  permissions?: Permission[];
-  allProjects?: boolean;
-  projects?: string[];
-  expiry?: TokenExpiry;
-}
+/** A token request's fields, each defaulted by the helper that takes them. */
+export type TokenOptions = Partial<Omit<CreateTokenDto, 'allowedIps'>>;
 
 /**
  * The real application, built by the same factory as main.ts, on the test file's own database

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { bootstrapConfig, BootstrapConfig } from '../../config/bootstrap.config';
 import { SYSTEM_ACTOR } from '../../common/events/domain-event';
-import { Permission } from '../auth';
 import { Organisation } from '../organisations/entities/organisation.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
+import { CreateTokenDto } from '../personal-access-tokens/dto/token-requests.dto';
 import { PersonalAccessTokensService } from '../personal-access-tokens/personal-access-tokens.service';
 import { TokenExpiry } from '../../common/tokens/token-expiry';
 import { UserType } from '../../common/users/user-types';
@@ -21,14 +21,8 @@ export class ProvisioningError extends Error {
   override readonly name = 'ProvisioningError';
 }
 
-export interface TokenRequest {
-  email: string;
-  permissions: Permission[];
-  allProjects: boolean;
-  projects: string[];
-  expiry: TokenExpiry;
-  note: string;
-}
+/** A token for the user with this email: the fields of a token requested over HTTP. */
+export type TokenRequest = CreateTokenDto & { email: string };
 
 /**
  * Creates the first organisation and admin, and issues tokens outside HTTP: for the first start
@@ -83,7 +77,6 @@ export class ProvisioningService {
       SYSTEM_ACTOR,
     );
     return this.issue(user, {
-      email: input.email,
       permissions: ['owner'],
       allProjects: true,
       projects: [],
@@ -93,28 +86,17 @@ export class ProvisioningService {
   }
 
   /** A token for an existing user (a person's first token, say). */
-  async createToken(request: TokenRequest): Promise<IssuedToken> {
+  async createToken({ email, ...request }: TokenRequest): Promise<IssuedToken> {
     const organisation = await this.defaultOrganisation();
-    const user = await this.users.findByEmail(organisation.id, request.email);
+    const user = await this.users.findByEmail(organisation.id, email);
     if (!user) {
-      throw new ProvisioningError(`No user with email ${request.email}`);
+      throw new ProvisioningError(`No user with email ${email}`);
     }
     return this.issue(user, request);
   }
 
-  private async issue(user: User, request: TokenRequest): Promise<IssuedToken> {
-    const { token, secret } = await this.tokens.create(
-      user,
-      {
-        note: request.note,
-        permissions: request.permissions,
-        allProjects: request.allProjects,
-        projects: request.projects,
-        expiry: request.expiry,
-      },
-      null,
-      SYSTEM_ACTOR,
-    );
+  private async issue(user: User, request: CreateTokenDto): Promise<IssuedToken> {
+    const { token, secret } = await this.tokens.create(user, request, null, SYSTEM_ACTOR);
     return { userId: user.id, tokenId: token.id, token: secret };
   }
 
