@@ -11,14 +11,16 @@
  * whole /8 to the loopback interface), --per-address requests each (past the failure limit, the
  * address is blocked). Bounded by count and by --duration seconds, to 127.0.0.1 only.
  *
- * Samples the server's RSS (VmRSS) every second; at the end checks that it still serves: a valid
- * token answers 200, from a fresh address and from a flooded one, and a refused token from a
- * blocked address answers 429. Prints the figures and writes them to bench/results/flood-*.json.
+ * Samples the server's RSS (VmRSS) and the machine's load average every second, and asks with the
+ * valid token from 127.0.0.1 every second during the flood (the answers and the slowest are
+ * reported). At the end checks that it still serves: a valid token answers 200 from a fresh
+ * address and from a blocked one, and a refused token from the blocked address answers 429.
+ * Prints the figures and writes them to bench/results/flood-*.json.
  */
 const { spawn, execFileSync } = require('node:child_process');
 const { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { request } = require('node:http');
-const { cpus, tmpdir, totalmem } = require('node:os');
+const { cpus, loadavg, tmpdir, totalmem } = require('node:os');
 const { join } = require('node:path');
 const { parseArgs } = require('node:util');
 
@@ -166,6 +168,20 @@ async function main() {
     const statuses = {};
     let sent = 0;
     let peak = before;
+    const loadBefore = loadavg()[0];
+    let loadPeak = loadBefore;
+    /** The valid token, asked every second while the flood runs: its answers and the slowest. */
+    const probe = { statuses: {}, slowestMs: 0 };
+    let probing = true;
+    const prober = (async () => {
+      while (probing) {
+        const asked = Date.now();
+        const status = await call(port, '127.0.0.1', admin);
+        probe.statuses[status] = (probe.statuses[status] ?? 0) + 1;
+        probe.slowestMs = Math.max(probe.slowestMs, Date.now() - asked);
+        await sleep(1000);
+      }
+    })();
     let next = 0;
     const total = ADDRESSES * PER_ADDRESS;
     const started = Date.now();
@@ -178,6 +194,7 @@ async function main() {
     const sampleFast = setInterval(() => {
       const rss = rssMb(server.pid);
       if (rss !== null) peak = Math.max(peak, rss);
+      loadPeak = Math.max(loadPeak, loadavg()[0]);
     }, 1000);
     async function worker() {
       while (next < total && Date.now() < deadline && exit === null) {
@@ -190,19 +207,25 @@ async function main() {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     clearInterval(sampler);
     clearInterval(sampleFast);
+    probing = false;
+    await prober;
+    const loadAfter = loadavg()[0];
     const seconds = (Date.now() - started) / 1000;
     const addressesUsed = Math.min(ADDRESSES, sent);
 
     const after = rssMb(server.pid);
     const alive = exit === null;
-    const checks = alive
-      ? {
-          validFromFreshAddress: await call(port, '127.0.0.1', admin),
-          validFromFloodedAddress: await call(port, address(0), admin),
-          refusedFromFloodedAddress: await call(port, address(0), 'opat_flood_again'),
-          ready: await call(port, '127.0.0.1', admin, '/health/ready'),
-        }
-      : null;
+    let checks = null;
+    if (alive) {
+      // Blocks one flooded address for sure (the flood may have sent it fewer than LIMIT).
+      for (let i = 0; i <= LIMIT; i++) await call(port, address(0), `opat_flood_block${i}`);
+      checks = {
+        validFromFreshAddress: await call(port, '127.0.0.1', admin),
+        refusedFromBlockedAddress: await call(port, address(0), 'opat_flood_again'),
+        validFromBlockedAddress: await call(port, address(0), admin),
+        ready: await call(port, '127.0.0.1', admin, '/health/ready'),
+      };
+    }
     const result = {
       date: new Date().toISOString(),
       machine: {
@@ -219,6 +242,9 @@ async function main() {
       requestsPerSecond: Math.round(sent / seconds),
       statuses,
       rssMb: { before, peak, after },
+      // The 1-minute load average of the whole machine (other work included), sampled every second.
+      loadAverage1m: { before: loadBefore, peak: loadPeak, after: loadAfter },
+      validTokenDuringFlood: probe,
       alive,
       exit,
       checks,
