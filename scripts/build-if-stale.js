@@ -21,6 +21,9 @@ function newestMtime(path) {
   );
 }
 
+// A built package (dist/ without src/) has nothing to build from: it runs as built.
+if (!existsSync(join(root, 'src')) && outputs.every(existsSync)) process.exit(0);
+
 const builtAt = outputs.every(existsSync)
   ? Math.min(...outputs.map((file) => statSync(file).mtimeMs))
   : 0;

@@ -2,7 +2,7 @@ import './config/load-env-file';
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { HttpException, INestApplicationContext, LoggerService } from '@nestjs/common';
+import { HttpException, INestApplicationContext, Logger, LoggerService } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 
@@ -108,6 +108,34 @@ Prints {"userId", "tokenId", "token"} as the last line of stdout.`,
         const { ProvisioningService } = await import('./modules/provisioning/provisioning.service');
         return context.get(ProvisioningService).createToken({ ...dto, email });
       });
+    },
+  },
+  migrate: {
+    summary: 'Apply the pending migrations to the database of the settings (npm run migration:run)',
+    usage: `migrate
+Applies every migration the database lacks, each in a transaction, under the same lock as a
+starting server. Needs only the built service (dist/) and its production dependencies. Prints
+{"applied": [names]} as the last line of stdout.`,
+    options: {},
+    async run() {
+      // Only the database layer: no module, no entity, nothing a migration does not need. Its
+      // log lines go to stderr (warnings) or nowhere: stdout ends with the result.
+      Logger.overrideLogger(stderrLogger);
+      const { DataSource } = await import('typeorm');
+      const { readDatabaseConfig } = await import('./config/database.config');
+      const { buildTypeOrmOptions } = await import('./database/typeorm-options');
+      const { secureSqliteFile } = await import('./database/sqlite-file');
+      const { applyMigrations } = await import('./database/migrations-state');
+      const config = readDatabaseConfig();
+      if (config.kind === 'sqlite') {
+        secureSqliteFile(config.sqlitePath);
+      }
+      const dataSource = await new DataSource(buildTypeOrmOptions(config)).initialize();
+      try {
+        return { applied: await applyMigrations(dataSource) };
+      } finally {
+        await dataSource.destroy();
+      }
     },
   },
   openapi: {

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { AppConfig, appConfig } from './config/app.config';
 import { BootstrapConfig, bootstrapConfig } from './config/bootstrap.config';
-import { ConfigValidationError } from './config/environment';
+import { ConfigValidationError, serverHelp } from './config/environment';
 import { withStartupLock } from './database/startup-lock';
 import { writeFirstAdminToken } from './modules/provisioning/first-admin-token-file';
 import { IssuedToken, ProvisioningService } from './modules/provisioning/provisioning.service';
@@ -79,6 +79,15 @@ function closeOnSignals(app: NestFastifyApplication, logger: Logger): void {
 }
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.length > 0) {
+    // Nothing is started: `--help` (or a mistyped argument) asks what the server reads.
+    const known = args.every((arg) => arg === '--help' || arg === '-h');
+    (known ? process.stdout : process.stderr).write(
+      `${known ? '' : `unknown argument: ${args.join(' ')}\n\n`}${serverHelp()}\n`,
+    );
+    process.exit(known ? 0 : 2);
+  }
   const app = await createApp();
   const logger = new Logger('Main');
   const issued = await withStartupLock(app.get(DataSource), () =>

@@ -1,11 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { Agent } from 'node:http';
@@ -45,6 +48,7 @@ import { TcpProxy } from './support/tcp-proxy';
  */
 
 const ON_POSTGRES = Boolean(process.env.DATABASE_URL);
+const ROOT = join(__dirname, '..');
 /** How long a stopped process may take to exit once its last request is answered. */
 const EXIT_BOUND_MS = 5_000;
 
@@ -213,6 +217,73 @@ describe('the server as a process (node dist/main.js)', () => {
       // Not Nest's buffered start-up log, nor the error's stack, before that line.
       expect(stdout).toBe('');
     });
+  });
+
+  describe('migrations applied by hand (DATABASE_MIGRATIONS_RUN=false)', () => {
+    /**
+     * The built package as a host gets it: package.json, scripts/ and dist/, no src/, and the
+     * production dependencies only (a preloaded hook refuses to load any dev dependency).
+     */
+    function builtPackage(): { dir: string; nodeOptions: string } {
+      const dir = folder();
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+      cpSync(join(ROOT, 'scripts'), join(dir, 'scripts'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+        devDependencies: Record<string, string>;
+      };
+      const devOnly = Object.keys(pkg.devDependencies).filter((name) => !pkg.dependencies[name]);
+      const hook = join(dir, 'no-dev-dependencies.js');
+      writeFileSync(
+        hook,
+        `const Module = require('node:module');
+const devOnly = new Set(${JSON.stringify(devOnly)});
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const name = request.startsWith('@') ? request.split('/').slice(0, 2).join('/') : request.split('/')[0];
+  if (devOnly.has(name)) throw new Error('a dev dependency was loaded: ' + request);
+  return resolve.call(this, request, ...rest);
+};
+`,
+      );
+      return { dir, nodeOptions: `--require ${hook}` };
+    }
+
+    it('should refuse to start on a database that lacks migrations, saying how to apply them; apply them with npm run migration:run from the built package alone; then start', async () => {
+      const database = await isolatedDatabase();
+      const built = builtPackage();
+      const env = processEnv({ ...database.env, DATABASE_MIGRATIONS_RUN: 'false' });
+
+      const refused = ServerProcess.spawn(env, built.dir);
+      expect(await refused.exit(20_000)).toEqual({ code: 1, signal: null });
+      expect(lines(refused.stderr)).toEqual([
+        expect.stringMatching(
+          /^Could not start: the database lacks \d+ migration\(s\) and DATABASE_MIGRATIONS_RUN=false: apply them with `node dist\/cli\.js migrate` \(or `npm run migration:run`\)/,
+        ),
+      ]);
+
+      const migrate = () =>
+        spawnSync('npm', ['run', '-s', 'migration:run'], {
+          cwd: built.dir,
+          env: { ...env, NODE_OPTIONS: built.nodeOptions },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      const first = migrate();
+      expect({ status: first.status, stderr: first.stderr }).toEqual({ status: 0, stderr: '' });
+      const applied = JSON.parse(lines(first.stdout).at(-1)!) as { applied: string[] };
+      expect(applied.applied.length).toBeGreaterThan(3);
+      // Again: nothing left to apply.
+      const second = migrate();
+      expect(second.status).toBe(0);
+      expect(JSON.parse(lines(second.stdout).at(-1)!)).toEqual({ applied: [] });
+
+      const server = await ServerProcess.start(env, built.dir);
+      expectStatus(await send(server.url, '/health/ready'), 200);
+      await server.stop();
+    }, 120_000);
   });
 
   describe('settings from a .env file', () => {

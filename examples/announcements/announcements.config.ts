@@ -1,10 +1,10 @@
 import { registerAs } from '@nestjs/config';
 import { registerSettings } from '../../src/config/environment';
-import { IntegerSetting } from '../../src/config/settings';
+import { About, IntegerSetting } from '../../src/config/settings';
 
 /** The announcements' own settings, checked at start-up with the core's. */
 class AnnouncementSettings {
-  /** How many announcements an organisation keeps at most; publishing more answers 409. */
+  @About('How many announcements an organisation keeps at most; publishing more answers 409')
   @IntegerSetting({ min: 1, max: 10_000 })
   ANNOUNCEMENTS_PER_ORGANISATION = 100;
 }

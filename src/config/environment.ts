@@ -1,6 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { isEmail, validateSync, ValidationError } from 'class-validator';
-import { BooleanSetting, IntegerSetting, OneOfSetting, Setting, TextSetting } from './settings';
+import {
+  About,
+  BooleanSetting,
+  describeSettings,
+  IntegerSetting,
+  OneOfSetting,
+  Setting,
+  SettingHelp,
+  TextSetting,
+} from './settings';
 import { readTrustProxy } from './trust-proxy';
 
 /** A bad or missing setting: its message is one line naming the variable and what it expects. */
@@ -18,15 +27,17 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  */
 export class EnvironmentVariables {
   @OneOfSetting(['development', 'production', 'test'])
+  @About("The kind of deployment (production: JSON logs, the first admin's token to a file)")
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
   @IntegerSetting({ min: 0, max: 65535 })
+  @About('The HTTP port')
   PORT = 3000;
 
   @TextSetting({ expects: 'an address to listen on' })
+  @About('Where to listen (0.0.0.0: on every interface)')
   HOST = '0.0.0.0';
 
-  /** `false`, a hop count, or a comma-separated list of trusted proxy addresses/CIDRs. */
   @Setting({
     accepts: (value) => typeof value === 'string' && 'value' in readTrustProxy(value),
     expects: 'false, a number of proxies, or their addresses/CIDRs',
@@ -35,15 +46,19 @@ export class EnvironmentVariables {
       return 'problem' in read ? read.problem : '';
     },
   })
+  @About('Whose X-Forwarded-For gives the client address (true is refused: say which hop)')
   TRUST_PROXY = 'false';
 
   @IntegerSetting({ min: 1024, unit: 'bytes' })
+  @About('Larger request bodies answer 413')
   BODY_LIMIT_BYTES = 1_048_576;
 
   @OneOfSetting(LOG_LEVELS)
+  @About('The least severe log lines written')
   LOG_LEVEL: LogLevel = 'info';
 
   @OneOfSetting(['json', 'pretty'], { expects: 'json or pretty', optional: true })
+  @About('Log lines as JSON or readable text (unset: pretty in development, json otherwise)')
   LOG_FORMAT?: 'json' | 'pretty';
 
   @TextSetting({
@@ -51,19 +66,26 @@ export class EnvironmentVariables {
     expects: 'a PostgreSQL URL (postgres://user:password@host:5432/database)',
     optional: true,
   })
+  @About('The PostgreSQL database (unset: the embedded SQLite file)')
   DATABASE_URL?: string;
 
   @TextSetting({ expects: 'a file path (or :memory:)' })
+  @About('The SQLite file, when DATABASE_URL is unset')
   SQLITE_PATH = 'data/app.sqlite';
 
   @BooleanSetting()
+  @About(
+    'Apply pending migrations on start-up (false: apply them with `node dist/cli.js migrate` first)',
+  )
   DATABASE_MIGRATIONS_RUN = true;
 
   // Start-up holds one connection for its lock while migrations use another.
   @IntegerSetting({ min: 2, max: 200 })
+  @About('PostgreSQL connections per instance (plus one that listens for cache invalidations)')
   DATABASE_POOL_SIZE = 10;
 
   @BooleanSetting()
+  @About('Log every SQL statement')
   DATABASE_LOGGING = false;
 
   @TextSetting({
@@ -71,24 +93,33 @@ export class EnvironmentVariables {
     expects: 'a random string of at least 32 characters',
     optional: true,
   })
+  @About(
+    "The key of the secrets' hashes (required with PostgreSQL; unset on SQLite: created in the data folder)",
+  )
   TOKEN_PEPPER?: string;
 
   @IntegerSetting({ min: 7, max: 3650, unit: 'days', optional: true })
+  @About('Refuse token lifetimes longer than this, indefinite included (unset: no maximum)')
   TOKEN_MAX_LIFETIME_DAYS?: number;
 
   @IntegerSetting({ min: 1, max: 86400 })
+  @About('lastUsedAt and lastUsedIp are written at most this often per token')
   TOKEN_LAST_USED_INTERVAL_SECONDS = 60;
 
   @IntegerSetting({ min: 0, max: 300_000, expects: 'an integer between 0 (off) and 300000' })
+  @About('How long an authenticated principal is cached in memory')
   AUTH_CACHE_TTL_MS = 60_000;
 
   @IntegerSetting({ min: 1, max: 100_000 })
+  @About('Failed authentications per address per window before the address is blocked')
   AUTH_FAILURE_LIMIT = 20;
 
   @IntegerSetting({ min: 1, max: 86400 })
+  @About('The window of AUTH_FAILURE_LIMIT')
   AUTH_FAILURE_WINDOW_SECONDS = 60;
 
   @IntegerSetting({ min: 1, max: 86400 })
+  @About('How long a blocked address answers 429')
   AUTH_FAILURE_BLOCK_SECONDS = 60;
 
   @TextSetting({
@@ -96,19 +127,26 @@ export class EnvironmentVariables {
     expects: 'a redis:// or rediss:// URL',
     optional: true,
   })
+  @About(
+    'Share the failed-authentication throttle between instances through this Redis (unset: each instance counts alone)',
+  )
   REDIS_URL?: string;
 
   @Setting({
     accepts: (value) => typeof value === 'string' && isEmail(value, { require_tld: false }),
     expects: 'an email address',
   })
+  @About('The first admin, created when the first organisation has no active admin')
   BOOTSTRAP_ADMIN_EMAIL = 'admin@localhost';
 
   @TextSetting({ maxLength: 100, expects: '1 to 100 characters' })
+  @About('The organisation created on first start')
   BOOTSTRAP_ORGANISATION_NAME = 'Default organisation';
 
-  /** Production only: where the first admin's token is written (never to the log). */
   @TextSetting({ expects: 'a file path', optional: true })
+  @About(
+    "In production, where the first admin's token is written, never to the log (unset: first-admin-token beside the SQLite file, or data/first-admin-token)",
+  )
   FIRST_ADMIN_TOKEN_FILE?: string;
 }
 
@@ -178,4 +216,41 @@ export function validateAllSettings(
     validateSettings(schema, env);
   }
   return core;
+}
+
+/** The core's settings class and every module's. */
+export function settingsClasses(): (new () => object)[] {
+  return [EnvironmentVariables, ...moduleSettings];
+}
+
+/** Read by load-env-file.ts before any other setting, so described apart. */
+const ENV_FILE: SettingHelp = {
+  name: 'ENV_FILE',
+  description:
+    'The file of settings to read (set in the environment; the environment wins over it)',
+  defaultValue: '.env',
+};
+
+/** Every setting, the core's then each module's, described once (@About and its rule). */
+export function settingsHelp(): SettingHelp[] {
+  return [...describeSettings(settingsClasses()), ENV_FILE];
+}
+
+/** `node dist/main.js --help`: what the server does with its arguments, and every setting. */
+export function serverHelp(): string {
+  const settings = settingsHelp();
+  const lines = settings.map(
+    ({ name, description, defaultValue }) =>
+      `  ${name} (default: ${defaultValue ?? 'unset'})\n      ${description}`,
+  );
+  return `usage: node dist/main.js          serve the API (what \`npm start\` runs)
+       node dist/main.js --help   print this and exit
+
+Settings are environment variables, or lines of a .env file in the working directory (the
+environment wins). A bad value stops the server with one line naming it.
+
+${lines.join('\n')}
+
+Migrations are applied at start-up unless DATABASE_MIGRATIONS_RUN=false; then apply them with
+\`node dist/cli.js migrate\` (or \`npm run migration:run\`) before starting.`;
 }

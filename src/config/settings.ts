@@ -21,6 +21,71 @@ export interface SettingRule {
   problem?: (value: unknown) => string;
 }
 
+/** What each settings class declares, by property, in the order declared: for `--help`. */
+const declared = new Map<object, Map<string, { expects: string; about?: string }>>();
+
+function declare(
+  target: object,
+  property: string | symbol,
+  facts: { expects?: string; about?: string },
+) {
+  const properties = declared.get(target.constructor) ?? new Map<string, { expects: string }>();
+  const known = properties.get(String(property)) ?? { expects: '' };
+  properties.set(String(property), { ...known, ...facts });
+  declared.set(target.constructor, properties);
+}
+
+/**
+ * What the setting does, in a few words ("The HTTP port"): `node dist/main.js --help` prints it
+ * with what the setting accepts (its rule's `expects`) and its default, and .env.example says the
+ * same (test/settings.e2e-spec.ts). Every setting has one.
+ */
+export function About(text: string): PropertyDecorator {
+  return (target, property) => declare(target, property, { about: text });
+}
+
+export interface SettingHelp {
+  name: string;
+  /** What it does, and what it accepts: "The HTTP port: an integer between 0 and 65535". */
+  description: string;
+  /** As written in the environment; undefined when unset by default. */
+  defaultValue?: string;
+}
+
+/** Every setting the classes declare, described, with its default. */
+export function describeSettings(classes: readonly (new () => object)[]): SettingHelp[] {
+  return classes.flatMap((schema) => {
+    const defaults = new schema() as Record<string, unknown>;
+    return [
+      ...(declared.get(schema) ?? new Map<string, { expects: string; about?: string }>()),
+    ].map(([name, { expects, about }]) => ({
+      name,
+      description: about ? `${about}: ${expects}` : expects,
+      defaultValue: asWritten(defaults[name]),
+    }));
+  });
+}
+
+/** Whether every setting of the classes says what it does (@About). */
+export function undescribedSettings(classes: readonly (new () => object)[]): string[] {
+  return classes.flatMap((schema) =>
+    [...(declared.get(schema) ?? new Map<string, { about?: string }>())]
+      .filter(([, { about }]) => !about)
+      .map(([name]) => name),
+  );
+}
+
+/** A default as it would be written in the environment (settings are scalars or lists of them). */
+function asWritten(value: unknown): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    return value.join(',');
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 export function Setting(rule: SettingRule): PropertyDecorator {
   const { parse, accepts, expects, optional = false, problem } = rule;
   const read = ({ value }: { value: unknown }) => {
@@ -38,6 +103,7 @@ export function Setting(rule: SettingRule): PropertyDecorator {
     Transform(read),
     ...(optional ? [IsOptional()] : []),
     ValidateBy({ name: 'setting', validator: { validate: accepts } }, { message }),
+    (target: object, property: string | symbol) => declare(target, property, { expects }),
   );
 }
 

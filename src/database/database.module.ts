@@ -1,9 +1,9 @@
-import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { databaseConfig, DatabaseConfig } from '../config/database.config';
 import { secureSqliteFile } from './sqlite-file';
-import { withStartupLock } from './startup-lock';
+import { applyMigrations, refuseUnappliedMigrations } from './migrations-state';
 import { buildTypeOrmOptions } from './typeorm-options';
 
 const MODULE_FOLDERS = Symbol('MODULE_FOLDERS');
@@ -44,15 +44,15 @@ export class ModuleFoldersModule {
           secureSqliteFile(options.database);
         }
         const dataSource = await new DataSource(options!).initialize();
-        if (databaseConfig().migrationsRun) {
-          const applied = await withStartupLock(dataSource, () =>
-            dataSource.runMigrations({ transaction: 'each' }),
-          );
-          if (applied.length > 0) {
-            new Logger('Database').log(
-              `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`,
-            );
+        try {
+          if (databaseConfig().migrationsRun) {
+            await applyMigrations(dataSource);
+          } else {
+            await refuseUnappliedMigrations(dataSource);
           }
+        } catch (error) {
+          await dataSource.destroy();
+          throw error;
         }
         return dataSource;
       },

@@ -1,10 +1,10 @@
 import { registerAs } from '@nestjs/config';
 import { registerSettings } from '../../config/environment';
-import { IntegerSetting } from '../../config/settings';
+import { About, IntegerSetting } from '../../config/settings';
 
 /** The audit log's own settings, validated like the core's: a bad value names the variable. */
 class AuditLogSettings {
-  /** Entries older than this many days are deleted; 0 keeps them forever. */
+  @About('Audit entries older than this many days are deleted')
   @IntegerSetting({
     min: 0,
     max: 36500,

@@ -1,14 +1,14 @@
 import { registerAs } from '@nestjs/config';
 import { registerSettings } from '../../config/environment';
-import { IntegerSetting, NumberListSetting } from '../../config/settings';
+import { About, IntegerSetting, NumberListSetting } from '../../config/settings';
 
 /** The expiry scan's settings, validated at start-up like the core's. */
 class ExpiryWarningSettings {
-  /** How often each instance looks for tokens that are about to expire or have expired. */
+  @About('How often each instance looks for tokens that are about to expire or have expired')
   @IntegerSetting({ min: 1, max: 86400 })
   EXPIRY_SCAN_INTERVAL_SECONDS = 3600;
 
-  /** Days before expiry at which `token.expiring` is sent. */
+  @About('Days before expiry at which `token.expiring` is sent')
   @NumberListSetting({
     min: 1,
     max: 3650,

@@ -1,10 +1,10 @@
 import { registerAs } from '@nestjs/config';
 import { registerSettings } from '../../config/environment';
-import { BooleanSetting, IntegerSetting, NumberListSetting } from '../../config/settings';
+import { About, BooleanSetting, IntegerSetting, NumberListSetting } from '../../config/settings';
 
 /** Webhook delivery settings, validated at start-up like the core's. */
 class WebhookSettings {
-  /** Delays before the 2nd, 3rd, ... attempt of a delivery; after the last, it has failed. */
+  @About('Delays before the 2nd, 3rd, ... attempt of a delivery; after the last, it has failed')
   @NumberListSetting({
     min: 0,
     max: 7 * 24 * 60 * 60,
@@ -13,15 +13,15 @@ class WebhookSettings {
   })
   WEBHOOK_RETRY_SCHEDULE_SECONDS: number[] = [5, 300, 1800, 7200, 18000, 36000];
 
-  /** Lets endpoints resolve to loopback, private and link-local addresses (tests, labs). */
+  @About('Lets endpoints resolve to loopback, private and link-local addresses (tests, labs)')
   @BooleanSetting()
   WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
 
-  /** How long one attempt may take, connection and answer included. */
+  @About('How long one attempt may take, connection and answer included')
   @IntegerSetting({ min: 1, max: 60 })
   WEBHOOK_TIMEOUT_SECONDS = 10;
 
-  /** How often each instance looks for deliveries that are due. */
+  @About('How often each instance looks for deliveries that are due')
   @IntegerSetting({ min: 50, max: 60000 })
   WEBHOOK_DISPATCH_INTERVAL_MS = 1000;
 }
