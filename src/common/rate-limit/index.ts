@@ -1,1 +1,2 @@
 export { BoundedRateLimitStore } from './bounded-rate-limit-store';
+export { PerAddressLimit, PerAddressRule } from './per-address-limit';

@@ -1,4 +1,12 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, LessThan, Repository } from 'typeorm';
 import { Page, toPage } from '../../common/dto/pagination.dto';
@@ -7,6 +15,7 @@ import {
   DomainEventPublisher,
   DomainEventRecorder,
 } from '../../common/events/domain-event-publisher';
+import { RepeatingTask } from '../../common/scheduling/repeating-task';
 import { auditLogConfig, AuditLogConfig } from './audit-log.config';
 import { AuditEntryDto, ListAuditLogQueryDto } from './dto/audit-log.dto';
 import { AuditEntry } from './entities/audit-entry.entity';
@@ -21,15 +30,25 @@ const PURGE_EVERY_MS = 60 * 60 * 1000;
  * know nothing of it.
  */
 @Injectable()
-export class AuditLogService implements DomainEventRecorder, OnModuleInit, OnApplicationShutdown {
+export class AuditLogService
+  implements DomainEventRecorder, OnModuleInit, OnApplicationBootstrap, OnModuleDestroy
+{
   private readonly logger = new Logger(AuditLogService.name);
-  private purgeTimer?: NodeJS.Timeout;
+  private readonly purging: RepeatingTask;
 
   constructor(
     @InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>,
     @Inject(auditLogConfig.KEY) private readonly config: AuditLogConfig,
     private readonly publisher: DomainEventPublisher,
-  ) {}
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.purging = new RepeatingTask(
+      () => this.purge(),
+      PURGE_EVERY_MS,
+      this.logger,
+      'Audit log purge failed',
+    );
+  }
 
   async record(manager: EntityManager, events: readonly DomainEvent[]): Promise<void> {
     const entries = manager.getRepository(AuditEntry);
@@ -86,19 +105,16 @@ export class AuditLogService implements DomainEventRecorder, OnModuleInit, OnApp
 
   onModuleInit(): void {
     this.publisher.addRecorder(this);
-    if (this.config.retentionDays === 0) {
-      return;
-    }
-    this.purgeTimer = setInterval(() => {
-      this.purge().catch((error: unknown) =>
-        this.logger.warn(`Audit log purge failed: ${String(error)}`),
-      );
-    }, PURGE_EVERY_MS);
-    this.purgeTimer.unref();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.purgeTimer);
+  onApplicationBootstrap(): void {
+    if (this.config.retentionDays > 0) {
+      this.purging.startInServer(this.adapterHost, PURGE_EVERY_MS);
+    }
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.purging.stop();
   }
 }
 

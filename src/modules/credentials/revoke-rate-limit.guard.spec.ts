@@ -28,7 +28,7 @@ describe('RevokeRateLimitGuard', () => {
     for (let i = 1; i < MAX_TRACKED_ADDRESSES + 1_000; i++) {
       guard.canActivate(context(ip(i)));
     }
-    expect(guard.storage.size).toBe(MAX_TRACKED_ADDRESSES);
+    expect(guard.limit.trackedAddresses).toBe(MAX_TRACKED_ADDRESSES);
     // The first address was forgotten: its next request is its first again. The newest is not.
     expect(guard.canActivate(context(ip(0)))).toBe(true);
     expect(() => guard.canActivate(context(ip(MAX_TRACKED_ADDRESSES + 999)))).toThrow(

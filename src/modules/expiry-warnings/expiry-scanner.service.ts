@@ -10,6 +10,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, Repository } from 'typeorm';
 import { DomainEvent, SYSTEM_ACTOR } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
+import { RepeatingTask } from '../../common/scheduling/repeating-task';
 import { isUniqueViolation } from '../../database/database-errors';
 import {
   ExpiringToken,
@@ -43,9 +44,7 @@ const BATCH = 500;
 @Injectable()
 export class ExpiryScanner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ExpiryScanner.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopped = false;
+  private readonly task: RepeatingTask;
 
   constructor(
     @InjectRepository(TokenExpiryNotice) private readonly notices: Repository<TokenExpiryNotice>,
@@ -53,32 +52,21 @@ export class ExpiryScanner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly publisher: DomainEventPublisher,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(expiryWarningsConfig.KEY) private readonly config: ExpiryWarningsConfig,
-  ) {}
+  ) {
+    this.task = new RepeatingTask(
+      () => this.scan(),
+      config.scanIntervalMs,
+      this.logger,
+      'Expiry scan failed',
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (this.adapterHost.httpAdapter) {
-      this.schedule(0);
-    }
+    this.task.startInServer(this.adapterHost);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) {
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.running = this.scan()
-        .catch((error: unknown) => this.logger.warn(`Expiry scan failed: ${String(error)}`))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.config.scanIntervalMs);
-        });
-    }, delayMs);
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One scan: sends what is due at `now`; answers how many notices this instance sent. */
@@ -87,7 +75,7 @@ export class ExpiryScanner implements OnApplicationBootstrap, OnModuleDestroy {
     const to = new Date(now.getTime() + Math.max(...this.config.warningDays) * DAY_MS);
     let sent = 0;
     let afterId: string | null = null;
-    while (!this.stopped) {
+    while (!this.task.stopping) {
       const batch = await this.tokens.expiringBetween(from, to, afterId, BATCH);
       if (batch.length === 0) {
         break;

@@ -43,7 +43,7 @@ describe('InvitationsController: attempts per address', () => {
     for (let i = 0; i < MAX_TRACKED_ADDRESSES + 500; i++) {
       await attempt(controller, ip(i));
     }
-    expect(controller.attempts.size).toBe(MAX_TRACKED_ADDRESSES);
+    expect(controller.attempts.trackedAddresses).toBe(MAX_TRACKED_ADDRESSES);
     expect(await attempt(controller, ip(0))).toBe('tried');
     expect(await attempt(controller, ip(MAX_TRACKED_ADDRESSES + 499))).toMatch(/^429 /);
   });

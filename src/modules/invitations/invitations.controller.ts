@@ -1,20 +1,11 @@
-import {
-  Body,
-  Controller,
-  HttpException,
-  HttpStatus,
-  Inject,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse } from '@nestjs/swagger';
 import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AnswersWithSecret } from '../../common/http/no-store.decorator';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { BoundedRateLimitStore } from '../../common/rate-limit';
+import { PerAddressLimit } from '../../common/rate-limit';
 import { AdminOnly, AuthenticatedUser, CurrentActor, CurrentUser, Public } from '../auth';
 import { toCreatedTokenResponse } from '../personal-access-tokens/token.mapper';
 import { toUserResponse } from '../users/user.mapper';
@@ -73,14 +64,20 @@ export class InviteUserController {
 @ApiTag('Invitations', 'Joining the organisation with an invitation code (no token needed)')
 @Controller('invitations')
 export class InvitationsController {
-  readonly attempts = new BoundedRateLimitStore(MAX_TRACKED_ADDRESSES);
-  private readonly limitPerHour: number;
+  readonly attempts: PerAddressLimit;
 
   constructor(
     private readonly invitations: InvitationsService,
     @Inject(invitationsConfig.KEY) config: InvitationsConfig,
   ) {
-    this.limitPerHour = config.acceptLimitPerHour;
+    // Refused until the hour that began with the address's first attempt is over.
+    this.attempts = new PerAddressLimit({
+      limit: config.acceptLimitPerHour,
+      windowMs: HOUR_MS,
+      blockMs: 0,
+      maxAddresses: MAX_TRACKED_ADDRESSES,
+      refusal: 'Too many attempts to accept an invitation from this address; try again later',
+    });
   }
 
   /**
@@ -105,20 +102,7 @@ export class InvitationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @Body() dto: AcceptInvitationDto,
   ): Promise<AcceptedInvitationResponseDto> {
-    // Refused until the hour that began with the address's first attempt is over.
-    const { isBlocked, timeToBlockExpire } = this.attempts.hit(
-      request.ip,
-      HOUR_MS,
-      this.limitPerHour,
-      0,
-    );
-    if (isBlocked) {
-      void reply.header('Retry-After', String(timeToBlockExpire));
-      throw new HttpException(
-        'Too many attempts to accept an invitation from this address; try again later',
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
+    this.attempts.count(request.ip, reply);
     const { user, token, secret } = await this.invitations.accept(dto, request.ip);
     return { user: toUserResponse(user), token: toCreatedTokenResponse(token, secret) };
   }

@@ -9,6 +9,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
+import { RepeatingTask } from '../../common/scheduling/repeating-task';
 import { DeliveryAttempt, WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import { WebhookMessage } from './entities/webhook-message.entity';
@@ -40,9 +41,7 @@ type ClaimedDelivery = WebhookDelivery & { endpoint: WebhookEndpoint; message: W
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WebhookDispatcher.name);
   private readonly postgres: boolean;
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<void>;
-  private stopped = false;
+  private readonly task: RepeatingTask;
   private lastPurge = 0;
 
   constructor(
@@ -53,45 +52,31 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
   ) {
     this.postgres = dataSource.options.type === 'postgres';
+    this.task = new RepeatingTask(
+      () => this.drain(),
+      config.dispatchIntervalMs,
+      this.logger,
+      'Webhook dispatch failed',
+    );
   }
 
   onApplicationBootstrap(): void {
-    if (this.adapterHost.httpAdapter) {
-      this.schedule(0);
-    }
+    this.task.startInServer(this.adapterHost);
   }
 
   /** Stops after the round in flight, whose attempts are bounded by the timeout. */
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) {
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.round = this.drain().finally(() => {
-        this.round = undefined;
-        this.schedule(this.config.dispatchIntervalMs);
-      });
-    }, delayMs);
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Rounds until nothing is due. */
   private async drain(): Promise<void> {
-    try {
-      while (!this.stopped && (await this.dispatchDue()) > 0) {
-        // the next round at once: more may be due behind the ones just sent
-      }
-      if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
-        this.lastPurge = Date.now();
-        await this.purge(new Date());
-      }
-    } catch (error) {
-      this.logger.warn(`Webhook dispatch failed: ${String(error)}`);
+    while (!this.task.stopping && (await this.dispatchDue()) > 0) {
+      // the next round at once: more may be due behind the ones just sent
+    }
+    if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+      this.lastPurge = Date.now();
+      await this.purge(new Date());
     }
   }
 
