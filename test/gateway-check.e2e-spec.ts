@@ -100,6 +100,10 @@ describe('GET /api/auth/verify', () => {
       ['another project', `?project=${randomUUID()}`],
       ['a permission that does not exist', '?permission=releases:everything'],
       ['a project id that is not a UUID', '?project=not-a-uuid'],
+      // What the input pipes refuse with 400 elsewhere: here only 200, 401 or 403.
+      ['a permission holding a NUL', '?permission=releases%00'],
+      ['a project holding an unpaired surrogate', '?project=%ED%A0%80'],
+      ['a parameter named with a NUL', '?permission=documents:edit-content&x%00=1'],
     ])('should answer 403 when asked for %s', async (_case, search) => {
       const response = await verify(scoped.token, search);
 

@@ -1,7 +1,14 @@
-import { Controller, ForbiddenException, Get, Query, Res } from '@nestjs/common';
+import {
+  Controller,
+  createParamDecorator,
+  ExecutionContext,
+  ForbiddenException,
+  Get,
+  Res,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiQuery } from '@nestjs/swagger';
 import type { HeaderObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
 import { canReachProject } from './access-rule';
 import { GatewayCheck } from './decorators/access.decorators';
@@ -10,6 +17,16 @@ import { VerifyResponseDto } from './dto/verify-response.dto';
 import { isPermission, maskAllows } from './permissions';
 import { Principal } from './principal';
 import { effectivePermissions } from './user-type-ceilings';
+
+/**
+ * The query string as parsed, past the pipes: the gateway check answers only 200, 401 or 403
+ * (nginx turns anything else into a 500), so a junk value (a NUL, say) that the input pipes would
+ * refuse with 400 must reach the check below and be refused with 403 as no permission or project.
+ */
+const GatewayQuery = createParamDecorator(
+  (_: unknown, context: ExecutionContext) =>
+    context.switchToHttp().getRequest<FastifyRequest>().query,
+);
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const text = { type: 'string' } as const;
@@ -105,7 +122,7 @@ export class VerifyController {
   })
   verify(
     @CurrentPrincipal() principal: Principal,
-    @Query() search: Record<string, unknown>,
+    @GatewayQuery() search: Record<string, unknown>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): VerifyResponseDto {
     const permission = asked(search.permission);
