@@ -2,7 +2,7 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Page, toPage } from '../../src/common/dto/pagination.dto';
-import { EventActor } from '../../src/common/events/domain-event';
+import { eventAbout, EventActor } from '../../src/common/events/domain-event';
 import { DomainEventPublisher } from '../../src/common/events/domain-event-publisher';
 import { announcementsConfig, AnnouncementsConfig } from './announcements.config';
 import {
@@ -65,14 +65,11 @@ export class AnnouncementsService {
         );
       }
       await manager.insert(Announcement, announcement);
-      publish({
-        name: ANNOUNCEMENT_PUBLISHED,
-        organisationId,
-        actor,
-        targetType: 'announcement',
-        targetId: announcement.id,
-        details: { title: announcement.title },
-      });
+      publish(
+        eventAbout('announcement', announcement, ANNOUNCEMENT_PUBLISHED, actor, {
+          title: announcement.title,
+        }),
+      );
     });
     return toAnnouncementDto(announcement);
   }

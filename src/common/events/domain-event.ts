@@ -47,3 +47,27 @@ export interface DomainEvent {
   /** A small JSON object of what changed. Never a secret or a secret's hash. */
   details: Record<string, unknown>;
 }
+
+/** What an event is about: one of an organisation's things, by id. */
+export interface EventSubject {
+  id: string;
+  organisationId: string;
+}
+
+/** The event `name` about `subject`, a `targetType` (a project, a user, a token, …). */
+export function eventAbout(
+  targetType: string,
+  subject: EventSubject,
+  name: string,
+  actor: EventActor,
+  details: Record<string, unknown>,
+): DomainEvent {
+  return {
+    name,
+    organisationId: subject.organisationId,
+    actor,
+    targetType,
+    targetId: subject.id,
+    details,
+  };
+}

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { IsNull, MoreThan } from 'typeorm';
-import { DomainEvents, EventActor } from '../../common/events/domain-event';
+import { DomainEvents, eventAbout, EventActor } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
 import { PersonalAccessTokensService } from '../personal-access-tokens/personal-access-tokens.service';
 import { LoadedToken } from '../personal-access-tokens/token.mapper';
@@ -65,14 +65,13 @@ export class InvitationsService {
           updatedAt: createdAt,
         }),
       );
-      tx.publish({
-        name: DomainEvents.InvitationCreated,
-        organisationId,
-        actor,
-        targetType: 'user',
-        targetId: user.id,
-        details: { email: user.email, type: dto.type, expiresAt: expiresAt.toISOString() },
-      });
+      tx.publish(
+        eventAbout('user', { id: user.id, organisationId }, DomainEvents.InvitationCreated, actor, {
+          email: user.email,
+          type: dto.type,
+          expiresAt: expiresAt.toISOString(),
+        }),
+      );
       return { user, code, expiresAt };
     });
   }
@@ -119,14 +118,15 @@ export class InvitationsService {
         // Disabled or locked by an admin since the invitation was made.
         throw new BadRequestException(INVALID_INVITATION);
       }
-      tx.publish({
-        name: DomainEvents.InvitationAccepted,
-        organisationId: invitation.organisationId,
-        actor,
-        targetType: 'user',
-        targetId: user.id,
-        details: { type: invitation.type, invitationId: invitation.id },
-      });
+      tx.publish(
+        eventAbout(
+          'user',
+          { id: user.id, organisationId: invitation.organisationId },
+          DomainEvents.InvitationAccepted,
+          actor,
+          { type: invitation.type, invitationId: invitation.id },
+        ),
+      );
       const { token, secret } = await this.tokens.create(user, dto.token, null, actor, tx);
       return { user, token, secret };
     });

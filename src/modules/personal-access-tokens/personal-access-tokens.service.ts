@@ -12,6 +12,7 @@ import {
   DomainEvent,
   DomainEventName,
   DomainEvents,
+  eventAbout,
   EventActor,
 } from '../../common/events/domain-event';
 import { DomainEventPublisher, EventTransaction } from '../../common/events/domain-event-publisher';
@@ -442,6 +443,7 @@ export class PersonalAccessTokensService {
   }
 }
 
+/** An event about a token of `owner`. */
 function tokenEvent(
   name: DomainEventName,
   owner: TokenOwner,
@@ -449,14 +451,13 @@ function tokenEvent(
   actor: EventActor,
   details: Record<string, unknown>,
 ): DomainEvent {
-  return {
+  return eventAbout(
+    'token',
+    { id: tokenId, organisationId: owner.organisationId },
     name,
-    organisationId: owner.organisationId,
     actor,
-    targetType: 'token',
-    targetId: tokenId,
     details,
-  };
+  );
 }
 
 /** Normalised and without repeats, in the order given. */

@@ -2,12 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, In, Repository } from 'typeorm';
 import { Page, toPage } from '../../common/dto/pagination.dto';
-import {
-  DomainEvent,
-  DomainEventName,
-  DomainEvents,
-  EventActor,
-} from '../../common/events/domain-event';
+import { DomainEvents, eventAbout, EventActor } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
 import { isUniqueViolation } from '../../database/database-errors';
 import { likePattern } from '../../database/like-pattern';
@@ -90,7 +85,7 @@ export class ProjectsService {
       this.publisher.transaction(async (tx) => {
         await tx.manager.insert(Project, project);
         tx.publish(
-          projectEvent(DomainEvents.ProjectCreated, project, actor, {
+          eventAbout('project', project, DomainEvents.ProjectCreated, actor, {
             name: project.name,
             key: project.key,
             version: project.version,
@@ -122,7 +117,7 @@ export class ProjectsService {
     return this.saveUniquely(() =>
       this.publisher.transaction(async (tx) => {
         const saved = await tx.manager.save(project);
-        tx.publish(projectEvent(DomainEvents.ProjectUpdated, saved, actor, { changes }));
+        tx.publish(eventAbout('project', saved, DomainEvents.ProjectUpdated, actor, { changes }));
         return saved;
       }),
     );
@@ -141,7 +136,7 @@ export class ProjectsService {
         throw new ConflictException('The project changed while it was being deleted; try again');
       }
       tx.publish(
-        projectEvent(DomainEvents.ProjectDeleted, project, actor, {
+        eventAbout('project', project, DomainEvents.ProjectDeleted, actor, {
           name: project.name,
           key: project.key,
         }),
@@ -160,20 +155,4 @@ export class ProjectsService {
       throw error;
     }
   }
-}
-
-function projectEvent(
-  name: DomainEventName,
-  project: Project,
-  actor: EventActor,
-  details: Record<string, unknown>,
-): DomainEvent {
-  return {
-    name,
-    organisationId: project.organisationId,
-    actor,
-    targetType: 'project',
-    targetId: project.id,
-    details,
-  };
 }

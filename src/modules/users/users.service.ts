@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
-import { DomainEvents, EventActor } from '../../common/events/domain-event';
+import { DomainEvents, eventAbout, EventActor } from '../../common/events/domain-event';
 import { DomainEventPublisher, EventTransaction } from '../../common/events/domain-event-publisher';
 import { Page, toPage } from '../../common/dto/pagination.dto';
 import { isUniqueViolation } from '../../database/database-errors';
@@ -120,14 +120,7 @@ export class UsersService {
           ? new ConflictException('A user with this email already exists in the organisation')
           : error;
       });
-      within.publish({
-        name: DomainEvents.UserCreated,
-        organisationId: user.organisationId,
-        actor,
-        targetType: 'user',
-        targetId: user.id,
-        details: { email: user.email, type: user.type, isService: user.isService },
-      });
+      within.publish(eventAbout('user', user, DomainEvents.UserCreated, actor, described(user)));
     };
     await (tx ? insert(tx) : this.publisher.transaction(insert));
     return user;
@@ -179,14 +172,7 @@ export class UsersService {
         updatedAt: user.updatedAt,
       },
     );
-    tx.publish({
-      name: DomainEvents.UserUpdated,
-      organisationId: user.organisationId,
-      actor: invitation.actor,
-      targetType: 'user',
-      targetId: user.id,
-      details: { changes },
-    });
+    tx.publish(eventAbout('user', user, DomainEvents.UserUpdated, invitation.actor, { changes }));
     return user;
   }
 
@@ -229,14 +215,7 @@ export class UsersService {
       if (result.affected !== 1) {
         throw new ConflictException('The organisation must keep at least one active owner');
       }
-      tx.publish({
-        name: DomainEvents.UserDeleted,
-        organisationId: user.organisationId,
-        actor,
-        targetType: 'user',
-        targetId: user.id,
-        details: { email: user.email, type: user.type, isService: user.isService },
-      });
+      tx.publish(eventAbout('user', user, DomainEvents.UserDeleted, actor, described(user)));
       return user;
     });
   }
@@ -382,15 +361,13 @@ export class UsersService {
             )
           : new ConflictException('The organisation must keep at least one active owner');
       }
-      tx.publish({
-        name: DomainEvents.UserUpdated,
-        organisationId: user.organisationId,
-        actor,
-        targetType: 'user',
-        targetId: user.id,
-        details: { changes },
-      });
+      tx.publish(eventAbout('user', user, DomainEvents.UserUpdated, actor, { changes }));
       return current;
     });
   }
+}
+
+/** What the events of a user's creation and deletion say about them. */
+function described(user: User): Record<string, unknown> {
+  return { email: user.email, type: user.type, isService: user.isService };
 }

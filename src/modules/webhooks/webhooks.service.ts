@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { FindOptionsWhere, Repository } from 'typeorm';
 import { Page, toPage } from '../../common/dto/pagination.dto';
-import { DomainEvent, EventActor } from '../../common/events/domain-event';
+import { eventAbout, EventActor } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
 import {
   CreateWebhookDto,
@@ -88,7 +88,9 @@ export class WebhooksService {
         disabledReason: null,
       });
       await tx.manager.save(created);
-      tx.publish(this.event(WebhookEvents.Created, created, actor, this.describe(created)));
+      tx.publish(
+        eventAbout('webhook', created, WebhookEvents.Created, actor, this.describe(created)),
+      );
       return created;
     });
     return { endpoint, secret };
@@ -122,7 +124,9 @@ export class WebhooksService {
         endpoint.disabledReason = null;
       }
       await tx.manager.save(endpoint);
-      tx.publish(this.event(WebhookEvents.Updated, endpoint, actor, this.describe(endpoint)));
+      tx.publish(
+        eventAbout('webhook', endpoint, WebhookEvents.Updated, actor, this.describe(endpoint)),
+      );
       return endpoint;
     });
   }
@@ -135,7 +139,9 @@ export class WebhooksService {
         throw new NotFoundException(NOT_FOUND);
       }
       await tx.manager.delete(WebhookEndpoint, { id, organisationId });
-      tx.publish(this.event(WebhookEvents.Deleted, endpoint, actor, { url: endpoint.url }));
+      tx.publish(
+        eventAbout('webhook', endpoint, WebhookEvents.Deleted, actor, { url: endpoint.url }),
+      );
       return endpoint;
     });
   }
@@ -215,21 +221,5 @@ export class WebhooksService {
 
   private describe(endpoint: WebhookEndpoint): Record<string, unknown> {
     return { url: endpoint.url, events: endpoint.events, enabled: endpoint.enabled };
-  }
-
-  private event(
-    name: string,
-    endpoint: WebhookEndpoint,
-    actor: EventActor,
-    details: Record<string, unknown>,
-  ): DomainEvent {
-    return {
-      name,
-      organisationId: endpoint.organisationId,
-      actor,
-      targetType: 'webhook',
-      targetId: endpoint.id,
-      details,
-    };
   }
 }
