@@ -1,7 +1,7 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { Page, toPage } from '../../src/common/dto/pagination.dto';
+import { Page, pageWindow, toPage } from '../../src/common/dto/pagination.dto';
 import { eventAbout, EventActor } from '../../src/common/events/domain-event';
 import { DomainEventPublisher } from '../../src/common/events/domain-event-publisher';
 import { announcementsConfig, AnnouncementsConfig } from './announcements.config';
@@ -30,8 +30,7 @@ export class AnnouncementsService {
     const [rows, total] = await this.announcements.findAndCount({
       where: { organisationId },
       order: { createdAt: 'DESC', id: 'DESC' },
-      skip: (query.page - 1) * query.perPage,
-      take: query.perPage,
+      ...pageWindow(query),
     });
     return toPage(rows.map(toAnnouncementDto), total, query);
   }

@@ -55,8 +55,13 @@ export interface Page<T> {
   paginate: PaginateDto;
 }
 
+/** The rows of the page `query` asks for, as TypeORM's `skip` and `take`. */
+export function pageWindow(query: PaginationQueryDto): { skip: number; take: number } {
+  return { skip: (query.page - 1) * query.perPage, take: query.perPage };
+}
+
 export function toPage<T>(results: T[], total: number, query: PaginationQueryDto): Page<T> {
-  const offset = (query.page - 1) * query.perPage;
+  const offset = pageWindow(query).skip;
   return {
     results,
     paginate: {

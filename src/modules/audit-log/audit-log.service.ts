@@ -9,7 +9,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, LessThan, Repository } from 'typeorm';
-import { Page, toPage } from '../../common/dto/pagination.dto';
+import { Page, pageWindow, toPage } from '../../common/dto/pagination.dto';
 import { DomainEvent } from '../../common/events/domain-event';
 import {
   DomainEventPublisher,
@@ -87,8 +87,7 @@ export class AuditLogService
     const [entries, total] = await this.entries.findAndCount({
       where,
       order: { createdAt: 'DESC', id: 'DESC' },
-      skip: (query.page - 1) * query.perPage,
-      take: query.perPage,
+      ...pageWindow(query),
     });
     return toPage(entries.map(toAuditEntryDto), total, query);
   }

@@ -1,11 +1,11 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, In, Repository } from 'typeorm';
-import { Page, toPage } from '../../common/dto/pagination.dto';
+import { In, Repository } from 'typeorm';
+import { Page, pageWindow, toPage } from '../../common/dto/pagination.dto';
 import { DomainEvents, eventAbout, EventActor } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
 import { isUniqueViolation } from '../../database/database-errors';
-import { likePattern } from '../../database/like-pattern';
+import { containsText } from '../../database/like-pattern';
 import {
   CreateProjectDto,
   ListProjectsQueryDto,
@@ -38,20 +38,13 @@ export class ProjectsService {
       .where('project.organisationId = :organisationId', { organisationId: scope.organisationId })
       .orderBy('project.name', 'ASC')
       .addOrderBy('project.id', 'ASC')
-      .skip((query.page - 1) * query.perPage)
+      .skip(pageWindow(query).skip)
       .take(query.perPage);
     if (!scope.allProjects) {
       builder.andWhere('project.id IN (:...ids)', { ids: [...scope.projectIds] });
     }
     if (query.search) {
-      const pattern = likePattern(query.search);
-      builder.andWhere(
-        new Brackets((where) =>
-          where
-            .where("LOWER(project.name) LIKE :pattern ESCAPE '\\'", { pattern })
-            .orWhere("LOWER(project.key) LIKE :pattern ESCAPE '\\'", { pattern }),
-        ),
-      );
+      builder.andWhere(containsText(['project.name', 'project.key'], query.search));
     }
     const [results, total] = await builder.getManyAndCount();
     return toPage(results, total, query);

@@ -9,9 +9,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
 import { DomainEvents, eventAbout, EventActor } from '../../common/events/domain-event';
 import { DomainEventPublisher, EventTransaction } from '../../common/events/domain-event-publisher';
-import { Page, toPage } from '../../common/dto/pagination.dto';
+import { Page, pageWindow, toPage } from '../../common/dto/pagination.dto';
 import { isUniqueViolation } from '../../database/database-errors';
-import { likePattern } from '../../database/like-pattern';
+import { containsText } from '../../database/like-pattern';
 import { SERVICE_USER_TYPES, UserType } from '../../common/users/user-types';
 import { canonicalEmail } from './email';
 import { User } from './entities/user.entity';
@@ -51,17 +51,11 @@ export class UsersService {
       .where('user.organisationId = :organisationId', { organisationId })
       .orderBy('user.createdAt', 'ASC')
       .addOrderBy('user.id', 'ASC')
-      .skip((query.page - 1) * query.perPage)
+      .skip(pageWindow(query).skip)
       .take(query.perPage);
     if (query.search) {
-      const pattern = likePattern(query.search);
       builder.andWhere(
-        new Brackets((where) =>
-          where
-            .where("LOWER(user.email) LIKE :pattern ESCAPE '\\'", { pattern })
-            .orWhere("LOWER(user.firstName) LIKE :pattern ESCAPE '\\'", { pattern })
-            .orWhere("LOWER(user.lastName) LIKE :pattern ESCAPE '\\'", { pattern }),
-        ),
+        containsText(['user.email', 'user.firstName', 'user.lastName'], query.search),
       );
     }
     if (query.isService !== undefined) {

@@ -9,7 +9,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { FindOptionsWhere, Repository } from 'typeorm';
-import { Page, toPage } from '../../common/dto/pagination.dto';
+import { Page, pageWindow, toPage } from '../../common/dto/pagination.dto';
 import { eventAbout, EventActor } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
 import {
@@ -160,8 +160,7 @@ export class WebhooksService {
       where,
       relations: { message: true },
       order: { sequence: 'DESC' },
-      skip: (query.page - 1) * query.perPage,
-      take: query.perPage,
+      ...pageWindow(query),
     });
     return toPage(
       rows.map((row) => toDeliveryResponse(row as WebhookDelivery & { message: WebhookMessage })),
