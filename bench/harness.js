@@ -5,7 +5,14 @@
  */
 const { spawn, execFileSync } = require('node:child_process');
 const { createHmac, randomBytes, randomUUID } = require('node:crypto');
-const { mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } = require('node:fs');
+const {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} = require('node:fs');
 const { createServer } = require('node:http');
 const { cpus, tmpdir, totalmem } = require('node:os');
 const { join } = require('node:path');
@@ -89,6 +96,8 @@ async function startServer(
 ) {
   const port = await freePort();
   const logFile = join(work, `server-${label}.log`);
+  // In production the first admin's token is written to this file, never printed.
+  const tokenFile = join(work, `first-admin-token-${label}`);
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'main.js')], {
     cwd: work,
     env: {
@@ -99,6 +108,7 @@ async function startServer(
       LOG_FORMAT: 'json',
       PORT: String(port),
       HOST: '127.0.0.1',
+      FIRST_ADMIN_TOKEN_FILE: tokenFile,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -131,7 +141,9 @@ async function startServer(
     }
     await sleep(100);
   }
-  const token = /token:\s+(opat_\w+)/.exec(stdout)?.[1];
+  const token = existsSync(tokenFile)
+    ? JSON.parse(readFileSync(tokenFile, 'utf8')).token
+    : /token:\s+(opat_\w+)/.exec(stdout)?.[1];
   return { child, port, base: `http://127.0.0.1:${port}`, token, logFile, stop };
 }
 
