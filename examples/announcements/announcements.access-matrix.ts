@@ -1,4 +1,4 @@
-import { AccessMatrix, adminOnly, anyToken } from '../../test/support/access-matrix';
+import { AccessMatrix, adminOnly, anyToken, withParams } from '../../test/support/access-matrix';
 import { expectStatus } from '../../test/support/http';
 import { TestApp } from '../../test/support/test-app';
 
@@ -17,7 +17,7 @@ export const accessMatrix: AccessMatrix = {
   'GET /api/announcements': { answers: anyToken(200), call: () => ({}) },
   'GET /api/announcements/{announcementId}': {
     answers: anyToken(200),
-    call: async ({ t }) => ({ params: await published(t) }),
+    call: withParams(published),
   },
   'POST /api/announcements': {
     answers: adminOnly(201),

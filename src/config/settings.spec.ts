@@ -81,46 +81,27 @@ describe('settings described once', () => {
     expect(read.FORMAT).toBeUndefined();
   });
 
-  it.each<[Record<string, string>, string]>([
-    [{ TIMEOUT_SECONDS: '0' }, 'TIMEOUT_SECONDS must be an integer between 1 and 60 (got "0")'],
-    [{ TIMEOUT_SECONDS: '61' }, 'TIMEOUT_SECONDS must be an integer between 1 and 60 (got "61")'],
-    [{ TIMEOUT_SECONDS: '1.5' }, 'TIMEOUT_SECONDS must be an integer between 1 and 60 (got "1.5")'],
-    [{ TIMEOUT_SECONDS: '1e3' }, 'TIMEOUT_SECONDS must be an integer between 1 and 60 (got "1e3")'],
-    [
-      { LIFETIME_DAYS: '6' },
-      'LIFETIME_DAYS must be an integer number of days between 7 and 3650 (got "6")',
-    ],
-    [
-      { LIMIT_BYTES: '1023' },
-      'LIMIT_BYTES must be an integer number of bytes (1024 or more) (got "1023")',
-    ],
-    [{ ENABLED: 'sometimes' }, 'ENABLED must be true or false (got "sometimes")'],
-    [{ FORMAT: 'xml' }, 'FORMAT must be one of json, pretty (got "xml")'],
-    [{ WORD: 'abc' }, 'WORD must be 4 to 8 letters (got "abc")'],
-    [{ WORD: 'abcdefghi' }, 'WORD must be 4 to 8 letters (got "abcdefghi")'],
-    [{ WORD: 'ab12' }, 'WORD must be 4 to 8 letters (got "ab12")'],
-    [
-      { DAYS: '1,1' },
-      'DAYS must be 1 to 3 different whole numbers (1 to 100), comma-separated (got "1,1")',
-    ],
-    [
-      { DAYS: '1,2,3,4' },
-      'DAYS must be 1 to 3 different whole numbers (1 to 100), comma-separated (got "1,2,3,4")',
-    ],
-    [
-      { DAYS: '1.5' },
-      'DAYS must be 1 to 3 different whole numbers (1 to 100), comma-separated (got "1.5")',
-    ],
-    [
-      { DAYS: '0' },
-      'DAYS must be 1 to 3 different whole numbers (1 to 100), comma-separated (got "0")',
-    ],
-    [
-      { DAYS: 'soon' },
-      'DAYS must be 1 to 3 different whole numbers (1 to 100), comma-separated (got "soon")',
-    ],
-  ])('should refuse %p with its one message', (env, message) => {
-    expect(problem(env)).toBe(message);
+  const INTEGER = 'an integer between 1 and 60';
+  const DAYS = '1 to 3 different whole numbers (1 to 100), comma-separated';
+  it.each<[string, string, string]>([
+    ['TIMEOUT_SECONDS', '0', INTEGER],
+    ['TIMEOUT_SECONDS', '61', INTEGER],
+    ['TIMEOUT_SECONDS', '1.5', INTEGER],
+    ['TIMEOUT_SECONDS', '1e3', INTEGER],
+    ['LIFETIME_DAYS', '6', 'an integer number of days between 7 and 3650'],
+    ['LIMIT_BYTES', '1023', 'an integer number of bytes (1024 or more)'],
+    ['ENABLED', 'sometimes', 'true or false'],
+    ['FORMAT', 'xml', 'one of json, pretty'],
+    ['WORD', 'abc', '4 to 8 letters'],
+    ['WORD', 'abcdefghi', '4 to 8 letters'],
+    ['WORD', 'ab12', '4 to 8 letters'],
+    ['DAYS', '1,1', DAYS],
+    ['DAYS', '1,2,3,4', DAYS],
+    ['DAYS', '1.5', DAYS],
+    ['DAYS', '0', DAYS],
+    ['DAYS', 'soon', DAYS],
+  ])('should refuse %s=%p, saying it must be %s', (name, value, expects) => {
+    expect(problem({ [name]: value })).toBe(`${name} must be ${expects} (got "${value}")`);
   });
 
   it('should say each bad setting once, in one line', () => {

@@ -77,6 +77,11 @@ export interface MatrixRow {
 /** A module's rows, keyed by `METHOD /path/{param}` as the OpenAPI document writes the path. */
 export type AccessMatrix = Record<string, MatrixRow>;
 
+/** A row's call whose path parameters a fixture makes afresh (a webhook, a service user's token). */
+export const withParams =
+  (make: (t: TestApp) => Promise<Record<string, string>>, body?: Record<string, unknown>) =>
+  async ({ t }: Cell): Promise<Call> => ({ params: await make(t), body });
+
 /** A token request any caller may make for itself: narrow, on no project, for a week. */
 export const A_TOKEN_REQUEST = {
   note: 'matrix',

@@ -1,69 +1,27 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { PaginationQueryDto, toPage } from './pagination.dto';
+import { pageWindow, PaginationQueryDto, toPage } from './pagination.dto';
 
 const query = (page: number, perPage: number) =>
   Object.assign(new PaginationQueryDto(), { page, perPage });
 const items = (count: number, start = 1) => Array.from({ length: count }, (_, i) => start + i);
 
 describe('toPage', () => {
-  it('should describe a full first page', () => {
-    expect(toPage(items(20), 45, query(1, 20)).paginate).toEqual({
-      current: 1,
-      from: 1,
-      to: 20,
-      total: 45,
-      pageSize: 20,
-    });
-  });
-
-  it('should describe a full middle page', () => {
-    expect(toPage(items(20, 21), 45, query(2, 20)).paginate).toEqual({
-      current: 2,
-      from: 21,
-      to: 40,
-      total: 45,
-      pageSize: 20,
-    });
-  });
-
-  it('should end a short last page at its last item', () => {
-    expect(toPage(items(5, 41), 45, query(3, 20)).paginate).toEqual({
-      current: 3,
-      from: 41,
-      to: 45,
-      total: 45,
-      pageSize: 20,
-    });
-  });
-
-  it('should describe a page of one item', () => {
-    expect(toPage(['only'], 7, query(7, 1)).paginate).toEqual({
-      current: 7,
-      from: 7,
-      to: 7,
-      total: 7,
-      pageSize: 1,
-    });
-  });
-
-  it('should give from and to 0 for an empty page past the end, keeping the total', () => {
-    expect(toPage([], 45, query(4, 20)).paginate).toEqual({
-      current: 4,
-      from: 0,
-      to: 0,
-      total: 45,
-      pageSize: 20,
-    });
-  });
-
-  it('should give from, to and total 0 for an empty list', () => {
-    expect(toPage([], 0, query(1, 20)).paginate).toEqual({
-      current: 1,
-      from: 0,
-      to: 0,
-      total: 0,
-      pageSize: 20,
+  // [what, results, total, page, perPage, from, to]
+  it.each<[string, unknown[], number, number, number, number, number]>([
+    ['a full first page', items(20), 45, 1, 20, 1, 20],
+    ['a full middle page', items(20, 21), 45, 2, 20, 21, 40],
+    ['a short last page, ending at its last item', items(5, 41), 45, 3, 20, 41, 45],
+    ['a page of one item', ['only'], 7, 7, 1, 7, 7],
+    ['an empty page past the end (from and to 0, the total kept)', [], 45, 4, 20, 0, 0],
+    ['an empty list', [], 0, 1, 20, 0, 0],
+  ])('should describe %s', (_what, results, total, page, perPage, from, to) => {
+    expect(toPage(results, total, query(page, perPage)).paginate).toEqual({
+      current: page,
+      from,
+      to,
+      total,
+      pageSize: perPage,
     });
   });
 
@@ -82,6 +40,13 @@ describe('toPage', () => {
       total: 3,
       pageSize: 20,
     });
+  });
+});
+
+describe('pageWindow', () => {
+  it('should skip the pages before the one asked for', () => {
+    expect(pageWindow(query(1, 20))).toEqual({ skip: 0, take: 20 });
+    expect(pageWindow(query(3, 25))).toEqual({ skip: 50, take: 25 });
   });
 });
 

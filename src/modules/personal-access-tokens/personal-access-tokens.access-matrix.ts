@@ -3,6 +3,7 @@ import {
   AccessMatrix,
   adminOnly,
   anyToken,
+  withParams,
 } from '../../../test/support/access-matrix';
 import { uniqueEmail } from '../../../test/support/spec-helpers';
 import { TestApp } from '../../../test/support/test-app';
@@ -49,25 +50,26 @@ export const accessMatrix: AccessMatrix = {
   },
   'GET /api/users/service/{userId}/personal-access-tokens': {
     answers: adminOnly(200),
-    call: async ({ t }) => ({ params: await serviceUserToken(t) }),
+    call: withParams(serviceUserToken),
   },
   'POST /api/users/service/{userId}/personal-access-tokens': {
     answers: adminOnly(201),
-    call: async ({ t }) => ({
-      params: await serviceUserToken(t),
-      body: { ...A_TOKEN_REQUEST, permissions: ['owner'], allProjects: true },
+    call: withParams(serviceUserToken, {
+      ...A_TOKEN_REQUEST,
+      permissions: ['owner'],
+      allProjects: true,
     }),
   },
   'GET /api/users/service/{userId}/personal-access-tokens/{patId}': {
     answers: adminOnly(200),
-    call: async ({ t }) => ({ params: await serviceUserToken(t) }),
+    call: withParams(serviceUserToken),
   },
   'DELETE /api/users/service/{userId}/personal-access-tokens/{patId}': {
     answers: adminOnly(200),
-    call: async ({ t }) => ({ params: await serviceUserToken(t) }),
+    call: withParams(serviceUserToken),
   },
   'POST /api/users/service/{userId}/personal-access-tokens/{patId}/regenerate': {
     answers: adminOnly(200),
-    call: async ({ t }) => ({ params: await serviceUserToken(t), body: { expiry: 'week' } }),
+    call: withParams(serviceUserToken, { expiry: 'week' }),
   },
 };

@@ -1,4 +1,4 @@
-import { AccessMatrix, adminOnly } from '../../../test/support/access-matrix';
+import { AccessMatrix, adminOnly, withParams } from '../../../test/support/access-matrix';
 import { expectStatus } from '../../../test/support/http';
 import { query } from '../../../test/support/spec-helpers';
 import { TestApp } from '../../../test/support/test-app';
@@ -36,25 +36,22 @@ export const accessMatrix: AccessMatrix = {
   },
   'GET /api/webhooks/{webhookId}': {
     answers: adminOnly(200),
-    call: async ({ t }) => ({ params: await webhookWithDelivery(t) }),
+    call: withParams(webhookWithDelivery),
   },
   'PUT /api/webhooks/{webhookId}': {
     answers: adminOnly(200),
-    call: async ({ t }) => ({
-      params: await webhookWithDelivery(t),
-      body: { description: 'renamed' },
-    }),
+    call: withParams(webhookWithDelivery, { description: 'renamed' }),
   },
   'DELETE /api/webhooks/{webhookId}': {
     answers: adminOnly(200),
-    call: async ({ t }) => ({ params: await webhookWithDelivery(t) }),
+    call: withParams(webhookWithDelivery),
   },
   'GET /api/webhooks/{webhookId}/deliveries': {
     answers: adminOnly(200),
-    call: async ({ t }) => ({ params: await webhookWithDelivery(t) }),
+    call: withParams(webhookWithDelivery),
   },
   'POST /api/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': {
     answers: adminOnly(202),
-    call: async ({ t }) => ({ params: await webhookWithDelivery(t) }),
+    call: withParams(webhookWithDelivery),
   },
 };
