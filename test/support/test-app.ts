@@ -49,11 +49,6 @@ export class TestApp {
     return checkedAgent(request(this.app.getHttpServer()));
   }
 
-  /** Requests whose answers are not checked against openapi.json: for answers no client should get. */
-  uncheckedHttp() {
-    return request(this.app.getHttpServer());
-  }
-
   /** Requests as the bearer of `token`. */
   as(token: string) {
     const http = this.http();
