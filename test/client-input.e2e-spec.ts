@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { expectStatus } from './support/http';
-import { query, TokenBody, uniqueEmail } from './support/spec-helpers';
+import { CreatedTokenBody, query, TokenBody, uniqueEmail } from './support/spec-helpers';
 import { TestApp } from './support/test-app';
 
 /*
@@ -65,7 +65,7 @@ describe('client input', () => {
   });
 
   describe('answers that carry a secret', () => {
-    it('should tell every cache not to store a created or regenerated token', async () => {
+    it('should tell every cache not to store a created, regenerated or rotated token', async () => {
       const bot = await t.createServiceUser(uniqueEmail('no-store'));
       const created = await asOwner()
         .post(`/api/users/service/${bot.id}/personal-access-tokens`)
@@ -95,6 +95,12 @@ describe('client input', () => {
         .send({ expiry: 'week' });
       expectStatus(ownRegenerated, 200);
       expect(ownRegenerated.headers['cache-control']).toBe('no-store');
+      const rotated = await t
+        .as((ownRegenerated.body as CreatedTokenBody).token)
+        .post('/api/personal-access-tokens/self/rotate')
+        .send({});
+      expectStatus(rotated, 200);
+      expect(rotated.headers['cache-control']).toBe('no-store');
     });
 
     it('should leave answers without a secret cacheable as before', async () => {

@@ -18,13 +18,14 @@ import {
 } from './dto/token-requests.dto';
 import { IntrospectionResponseDto, IntrospectTokenDto } from './dto/introspection.dto';
 import { IdempotentRequest } from './idempotency/idempotency-store.service';
-import { IdempotencyRequest, Idempotent } from './idempotency/idempotent.decorator';
+import { IdempotencyRequest } from './idempotency/idempotent.decorator';
 import {
   CreatedTokenResponseDto,
   TokenLookupResponseDto,
   TokenResponseDto,
 } from './dto/token-response.dto';
 import { PersonalAccessTokensService } from './personal-access-tokens.service';
+import { RenewsSecret } from './renews-secret.decorator';
 import { toCreatedTokenResponse, toTokenResponse } from './token.mapper';
 
 const NOT_FOUND = 'No such token among yours';
@@ -172,13 +173,8 @@ export class PersonalAccessTokensController {
    */
   @Post('self/rotate')
   @HttpCode(200)
-  @Idempotent()
-  @ApiOkResponse({
-    description: 'The token, with its new secret in `token`',
-    type: CreatedTokenResponseDto,
-  })
+  @RenewsSecret('Another rotation of the same token won; try again')
   @ApiError(400, INVALID_INPUT)
-  @ApiError(409, 'Another rotation of the same token won; try again')
   async rotateSelf(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
@@ -247,18 +243,12 @@ export class PersonalAccessTokensController {
    * @remarks A new secret and expiry for the same token id; the old secret stops working at once.
    */
   @Post(':patId/regenerate')
-  @AnswersWithSecret()
   @HttpCode(200)
-  @Idempotent()
+  @RenewsSecret('Another regenerate of the same token won; try again')
   @ApiUuidParam('patId', PAT_ID)
-  @ApiOkResponse({
-    description: 'The token, with its new secret in `token`',
-    type: CreatedTokenResponseDto,
-  })
   @ApiError(400, INVALID_INPUT)
   @ApiError(404, NOT_FOUND)
   @ApiError(403, ESCALATION)
-  @ApiError(409, 'Another regenerate of the same token won; try again')
   async regenerateToken(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,

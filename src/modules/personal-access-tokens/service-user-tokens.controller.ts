@@ -11,8 +11,9 @@ import { UsersService } from '../users/users.service';
 import { CreateTokenDto, ListTokensQueryDto, RegenerateTokenDto } from './dto/token-requests.dto';
 import { CreatedTokenResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import { PersonalAccessTokensService } from './personal-access-tokens.service';
-import { IdempotencyRequest, Idempotent } from './idempotency/idempotent.decorator';
+import { IdempotencyRequest } from './idempotency/idempotent.decorator';
 import { IdempotentRequest } from './idempotency/idempotency-store.service';
+import { RenewsSecret } from './renews-secret.decorator';
 import { toCreatedTokenResponse, toTokenResponse } from './token.mapper';
 
 const NOT_FOUND = 'No such service user in the organisation, or no such token of theirs';
@@ -121,15 +122,9 @@ export class ServiceUserTokensController {
    */
   @ServiceUserParam('whose token to regenerate')
   @Post(':patId/regenerate')
-  @AnswersWithSecret()
   @HttpCode(200)
-  @Idempotent()
+  @RenewsSecret('Another regenerate of the same token won; try again')
   @ApiUuidParam('patId', PAT_ID)
-  @ApiOkResponse({
-    description: 'The token, with its new secret in `token`',
-    type: CreatedTokenResponseDto,
-  })
-  @ApiError(409, 'Another regenerate of the same token won; try again')
   async regenerateServiceUserToken(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
