@@ -62,4 +62,14 @@ describe('PreparedQuery on the TypeORM version installed', () => {
     expect(rowDate(rows[0].at).toISOString()).toBe('2026-11-27T20:00:00.000Z');
     await expect(query.all([false])).resolves.toEqual([]);
   });
+
+  it('runs an UPDATE and answers how many rows it changed', async () => {
+    const update = new PreparedQuery<never>(dataSource, 'flip', {
+      postgres: '',
+      sqlite: 'UPDATE t SET flag = ? WHERE id = ?',
+    });
+    await expect(update.run([false, 'a'])).resolves.toBe(1);
+    await expect(update.run([false, 'nobody'])).resolves.toBe(0);
+    await expect(dataSource.query('SELECT flag FROM t')).resolves.toEqual([{ flag: 0 }]);
+  });
 });

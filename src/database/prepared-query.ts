@@ -61,8 +61,8 @@ export class PreparedQuery<Row> {
     this.postgres = dataSource.options.type === 'postgres';
   }
 
-  /** Booleans are bound as 0/1 on SQLite, which has no boolean type. */
-  async all(parameters: readonly (string | number | boolean)[]): Promise<Row[]> {
+  /** The rows a SELECT answers. Booleans are bound as 0/1 on SQLite, which has no boolean type. */
+  async all(parameters: readonly unknown[]): Promise<Row[]> {
     if (this.postgres) {
       const pool = (this.dataSource.driver as PostgresDriverInternals).master!;
       const result = await pool.query<Row & object>({
@@ -72,13 +72,34 @@ export class PreparedQuery<Row> {
       });
       return result.rows;
     }
+    return this.sqliteStatement().all(...sqliteValues(parameters));
+  }
+
+  /** Runs an UPDATE or a DELETE; answers how many rows it changed. */
+  async run(parameters: readonly unknown[]): Promise<number> {
+    if (this.postgres) {
+      const pool = (this.dataSource.driver as PostgresDriverInternals).master!;
+      const result = await pool.query({
+        name: this.name,
+        text: this.text.postgres,
+        values: [...parameters],
+      });
+      return result.rowCount ?? 0;
+    }
+    return this.sqliteStatement().run(...sqliteValues(parameters)).changes;
+  }
+
+  private sqliteStatement(): Statement<unknown[], Row> {
     this.statement ??= (
       this.dataSource.driver as SqliteDriverInternals
     ).databaseConnection!.prepare<unknown[], Row>(this.text.sqlite);
-    return this.statement.all(
-      ...parameters.map((value) => (typeof value === 'boolean' ? Number(value) : value)),
-    );
+    return this.statement;
   }
+}
+
+/** SQLite has no boolean type: true and false are bound as 1 and 0. */
+function sqliteValues(parameters: readonly unknown[]): unknown[] {
+  return parameters.map((value) => (typeof value === 'boolean' ? Number(value) : value));
 }
 
 /** A timestamp as either driver answers it: PostgreSQL a Date, SQLite the UTC text TypeORM wrote. */

@@ -146,6 +146,7 @@ export function byProjectName(a: ProjectFields, b: ProjectFields): number {
 export class PersonalAccessTokenRepository implements PrincipalSource {
   private readonly principalBySecret: PreparedQuery<PrincipalRow>;
   private readonly tokenById: PreparedQuery<TokenRow>;
+  private readonly lastUse: PreparedQuery<never>;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -162,6 +163,29 @@ export class PersonalAccessTokenRepository implements PrincipalSource {
       sqlite: `${TOKEN_SELECT}
    WHERE t.id = ? AND t.user_id = ? AND u.organisation_id = ? AND (u.is_service = 1 OR ? = 0)`,
     });
+    const recordUse = (placeholder: (n: number) => string) =>
+      `UPDATE personal_access_tokens SET last_used_at = ${placeholder(1)}, last_used_ip = ${placeholder(2)}
+        WHERE id = ${placeholder(3)} AND (last_used_at IS NULL OR last_used_at <= ${placeholder(4)})`;
+    this.lastUse = new PreparedQuery(dataSource, 'token-record-use', {
+      postgres: recordUse((n) => `$${n}`),
+      sqlite: recordUse(() => '?'),
+    });
+  }
+
+  /**
+   * Records the token's last use, unless another write recorded one after `unlessAfter`: the
+   * condition in SQL keeps several instances from writing it more often between them. Prepared
+   * like the reads: a first use is as frequent as a cache miss.
+   */
+  async recordUse(tokenId: string, ip: string, at: Date, unlessAfter: Date): Promise<void> {
+    const column = this.tokens.metadata.findColumnWithPropertyName('lastUsedAt')!;
+    const { driver } = this.tokens.manager.connection;
+    await this.lastUse.run([
+      driver.preparePersistentValue(at, column),
+      ip,
+      tokenId,
+      driver.preparePersistentValue(unlessAfter, column),
+    ]);
   }
 
   /** The token with this secret hash and its user, or null: what authentication runs on a cache miss. */
@@ -348,22 +372,6 @@ export class PersonalAccessTokenRepository implements PrincipalSource {
       expiresAt: token.expiresAt!,
       organisationId: raw[index].organisationId,
     }));
-  }
-
-  /** The condition in SQL keeps several instances from writing it more often between them. */
-  async recordUse(tokenId: string, ip: string, at: Date, unlessAfter: Date): Promise<void> {
-    await this.tokens
-      .createQueryBuilder()
-      .update()
-      .set({ lastUsedAt: at, lastUsedIp: ip })
-      .where('id = :tokenId', { tokenId })
-      .andWhere('(last_used_at IS NULL OR last_used_at <= :threshold)', {
-        threshold: this.tokens.manager.connection.driver.preparePersistentValue(
-          unlessAfter,
-          this.tokens.metadata.findColumnWithPropertyName('lastUsedAt')!,
-        ) as unknown,
-      })
-      .execute();
   }
 
   private withProjects(): SelectQueryBuilder<PersonalAccessToken> {
