@@ -398,17 +398,11 @@ export class PersonalAccessTokensService {
     });
   }
 
-  /**
-   * Tokens whose expiry falls between `from` and `to`, with their organisation, in pages ordered
-   * by id (`afterId` is the last id of the previous page): what the expiry warnings scan.
-   */
-  async expiringBetween(
-    from: Date,
-    to: Date,
-    afterId: string | null,
-    limit: number,
+  /** What the expiry warnings scan, a page at a time (see the repository's expiringBetween). */
+  expiringBetween(
+    ...page: Parameters<PersonalAccessTokenRepository['expiringBetween']>
   ): Promise<ExpiringToken[]> {
-    return this.tokens.expiringBetween(from, to, afterId, limit);
+    return this.tokens.expiringBetween(...page);
   }
 
   private withOwner(token: PersonalAccessToken, owner: UserFields): LoadedToken {
