@@ -88,6 +88,13 @@ const SPECIFIC = [
       lib(/fastify\/lib\/logger/)(frame) ||
       app('/common/logging/logging.js')(frame),
   ],
+  // Before mapping: the repository's reads run the statement, then map its rows in the same function.
+  [
+    'SQL (driver and statement)',
+    (frame) =>
+      lib(/node_modules\/(better-sqlite3|pg|pg-protocol|pg-pool|pg-types|typeorm)\//)(frame) ||
+      (app('/prepared-query.js')(frame) && !/^row/.test(frame.functionName)),
+  ],
   [
     'mapping (rows and entities to the answer)',
     (frame) =>
@@ -95,12 +102,6 @@ const SPECIFIC = [
       (app('/personal-access-token.repository.js')(frame) &&
         /^(findOne|findBySecretHash|owner)$/.test(frame.functionName)) ||
       (app('/prepared-query.js')(frame) && /^row/.test(frame.functionName)),
-  ],
-  [
-    'SQL (driver and statement)',
-    (frame) =>
-      lib(/node_modules\/(better-sqlite3|pg|pg-protocol|pg-pool|pg-types|typeorm)\//)(frame) ||
-      app('/prepared-query.js')(frame),
   ],
   [
     'serialisation',
