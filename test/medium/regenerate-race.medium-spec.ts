@@ -1,4 +1,5 @@
 import { ConflictException, INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { SecretHasher } from '../../src/modules/auth';
 import { PersonalAccessTokenRepository } from '../../src/modules/personal-access-tokens/personal-access-token.repository';
 import { PersonalAccessTokensService } from '../../src/modules/personal-access-tokens/personal-access-tokens.service';
@@ -56,6 +57,15 @@ describe('concurrent regenerates of one token (the service on a real database, n
         }
       }
       expect(working).toHaveLength(1);
+      // Each success replaced exactly one secret, recorded so that its later use is reported:
+      // two successes that read the same secret would record fewer replacements than answers.
+      const [{ replaced }] = await app
+        .get(DataSource)
+        .query<{ replaced: number | string }[]>(
+          `SELECT COUNT(*) AS replaced FROM replaced_token_secrets WHERE token_id = ${app.get(DataSource).options.type === 'postgres' ? '$1' : '?'}`,
+          [token.id],
+        );
+      expect(Number(replaced)).toBe(answered.length);
     }
   });
 });
