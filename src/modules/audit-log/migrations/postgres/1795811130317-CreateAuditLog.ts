@@ -1,10 +1,11 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface } from 'typeorm';
+import { statements } from '../../../../database/migration-steps';
 
 export class CreateAuditLog1795811130317 implements MigrationInterface {
-    name = 'CreateAuditLog1795811130317'
+  name = 'CreateAuditLog1795811130317';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  up = statements(
+    `
             CREATE TABLE "audit_log_entries" (
                 "id" uuid NOT NULL,
                 "organisation_id" uuid NOT NULL,
@@ -18,37 +19,21 @@ export class CreateAuditLog1795811130317 implements MigrationInterface {
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL,
                 CONSTRAINT "PK_4f2fbddaca7c6531577e79177a4" PRIMARY KEY ("id")
             )
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE INDEX "audit_log_entries_action_index" ON "audit_log_entries" ("action")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE INDEX "audit_log_entries_actor_index" ON "audit_log_entries" ("actor_id")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE INDEX "audit_log_entries_target_index" ON "audit_log_entries" ("target_id")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE INDEX "audit_log_entries_organisation_created_index" ON "audit_log_entries" ("organisation_id", "created_at")
-        `);
-    }
+        `,
+  );
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
-            DROP INDEX "public"."audit_log_entries_organisation_created_index"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."audit_log_entries_target_index"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."audit_log_entries_actor_index"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."audit_log_entries_action_index"
-        `);
-        await queryRunner.query(`
-            DROP TABLE "audit_log_entries"
-        `);
-    }
-
+  // Its indexes go with it.
+  down = statements(`DROP TABLE "audit_log_entries"`);
 }

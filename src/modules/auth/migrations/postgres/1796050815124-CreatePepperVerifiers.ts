@@ -1,10 +1,10 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface } from 'typeorm';
+import { statements } from '../../../../database/migration-steps';
 
 export class CreatePepperVerifiers1796050815124 implements MigrationInterface {
-    name = 'CreatePepperVerifiers1796050815124'
+  name = 'CreatePepperVerifiers1796050815124';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  up = statements(`
             CREATE TABLE "pepper_verifiers" (
                 "name" character varying(32) NOT NULL,
                 "verifier" character varying(64) NOT NULL,
@@ -12,12 +12,6 @@ export class CreatePepperVerifiers1796050815124 implements MigrationInterface {
                 CONSTRAINT "PK_d7b9e70b945b344912f6d67394d" PRIMARY KEY ("name")
             )
         `);
-    }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
-            DROP TABLE "pepper_verifiers"
-        `);
-    }
-
+  down = statements(`DROP TABLE "pepper_verifiers"`);
 }

@@ -1,10 +1,11 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface } from 'typeorm';
+import { statements } from '../../../../database/migration-steps';
 
 export class CreateInvitations1796039331078 implements MigrationInterface {
-    name = 'CreateInvitations1796039331078'
+  name = 'CreateInvitations1796039331078';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  up = statements(
+    `
             CREATE TABLE "invitations" (
                 "id" uuid NOT NULL,
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -17,32 +18,19 @@ export class CreateInvitations1796039331078 implements MigrationInterface {
                 "accepted_at" TIMESTAMP WITH TIME ZONE,
                 CONSTRAINT "PK_5dec98cfdfd562e4ad3648bbb07" PRIMARY KEY ("id")
             )
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE INDEX "invitations_user_id_index" ON "invitations" ("user_id")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE UNIQUE INDEX "invitations_code_hash_unique" ON "invitations" ("code_hash")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             ALTER TABLE "invitations"
             ADD CONSTRAINT "FK_fecdffec754fa4d5cea98709776" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION
-        `);
-    }
+        `,
+  );
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
-            ALTER TABLE "invitations" DROP CONSTRAINT "FK_fecdffec754fa4d5cea98709776"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."invitations_code_hash_unique"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."invitations_user_id_index"
-        `);
-        await queryRunner.query(`
-            DROP TABLE "invitations"
-        `);
-    }
-
+  // Its indexes and foreign key go with it.
+  down = statements(`DROP TABLE "invitations"`);
 }

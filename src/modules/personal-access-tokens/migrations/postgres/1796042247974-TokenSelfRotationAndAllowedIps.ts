@@ -1,10 +1,11 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface } from 'typeorm';
+import { statements } from '../../../../database/migration-steps';
 
 export class TokenSelfRotationAndAllowedIps1796042247974 implements MigrationInterface {
-    name = 'TokenSelfRotationAndAllowedIps1796042247974'
+  name = 'TokenSelfRotationAndAllowedIps1796042247974';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  up = statements(
+    `
             CREATE TABLE "idempotent_answers" (
                 "token_id" uuid NOT NULL,
                 "presented_secret_hash" character varying(64) NOT NULL,
@@ -14,24 +15,24 @@ export class TokenSelfRotationAndAllowedIps1796042247974 implements MigrationInt
                 "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
                 CONSTRAINT "PK_c5de764aaec2ae8d1d9f1bf0b57" PRIMARY KEY ("token_id")
             )
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE INDEX "idempotent_answers_presented_secret_hash_index" ON "idempotent_answers" ("presented_secret_hash")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             ALTER TABLE "personal_access_tokens"
             ADD "expiry_preset" character varying(16) NOT NULL DEFAULT 'month'
-        `);
-        await queryRunner.query(`
+        `,
+    `
             ALTER TABLE "personal_access_tokens"
             ADD "allowed_ips" jsonb NOT NULL DEFAULT '[]'
-        `);
-        await queryRunner.query(`
+        `,
+    `
             ALTER TABLE "idempotent_answers"
             ADD CONSTRAINT "FK_c5de764aaec2ae8d1d9f1bf0b57" FOREIGN KEY ("token_id") REFERENCES "personal_access_tokens"("id") ON DELETE CASCADE ON UPDATE NO ACTION
-        `);
-        // Existing tokens get the preset their lifetime matches (a rotation reuses it).
-        await queryRunner.query(`
+        `,
+    // Existing tokens get the preset their lifetime matches (a rotation reuses it).
+    `
             UPDATE "personal_access_tokens" SET "expiry_preset" = CASE
                 WHEN expires_at IS NULL THEN 'indefinite'
                 WHEN expires_at - updated_at <= interval '8 days' THEN 'week'
@@ -39,25 +40,13 @@ export class TokenSelfRotationAndAllowedIps1796042247974 implements MigrationInt
                 WHEN expires_at - updated_at <= interval '91 days' THEN 'three_months'
                 ELSE 'year'
             END
-        `);
-    }
+        `,
+  );
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
-            ALTER TABLE "idempotent_answers" DROP CONSTRAINT "FK_c5de764aaec2ae8d1d9f1bf0b57"
-        `);
-        await queryRunner.query(`
-            ALTER TABLE "personal_access_tokens" DROP COLUMN "allowed_ips"
-        `);
-        await queryRunner.query(`
-            ALTER TABLE "personal_access_tokens" DROP COLUMN "expiry_preset"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."idempotent_answers_presented_secret_hash_index"
-        `);
-        await queryRunner.query(`
-            DROP TABLE "idempotent_answers"
-        `);
-    }
-
+  // The answers go with their index and foreign key.
+  down = statements(
+    `DROP TABLE "idempotent_answers"`,
+    `ALTER TABLE "personal_access_tokens" DROP COLUMN "allowed_ips"`,
+    `ALTER TABLE "personal_access_tokens" DROP COLUMN "expiry_preset"`,
+  );
 }

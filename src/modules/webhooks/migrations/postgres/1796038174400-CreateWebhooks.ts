@@ -1,10 +1,11 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface } from 'typeorm';
+import { statements } from '../../../../database/migration-steps';
 
 export class CreateWebhooks1796038174400 implements MigrationInterface {
-    name = 'CreateWebhooks1796038174400'
+  name = 'CreateWebhooks1796038174400';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  up = statements(
+    `
             CREATE TABLE "webhook_endpoints" (
                 "id" uuid NOT NULL,
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -18,11 +19,11 @@ export class CreateWebhooks1796038174400 implements MigrationInterface {
                 "disabled_reason" character varying(300),
                 CONSTRAINT "PK_054c4cfb95223732f5939d2d546" PRIMARY KEY ("id")
             )
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE INDEX "webhook_endpoints_organisation_index" ON "webhook_endpoints" ("organisation_id")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE TABLE "webhook_messages" (
                 "id" uuid NOT NULL,
                 "organisation_id" uuid NOT NULL,
@@ -31,8 +32,8 @@ export class CreateWebhooks1796038174400 implements MigrationInterface {
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL,
                 CONSTRAINT "PK_526e8e1655924920adc4cd30dcd" PRIMARY KEY ("id")
             )
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE TABLE "webhook_deliveries" (
                 "sequence" BIGSERIAL NOT NULL,
                 "id" uuid NOT NULL,
@@ -46,60 +47,29 @@ export class CreateWebhooks1796038174400 implements MigrationInterface {
                 "finished_at" TIMESTAMP WITH TIME ZONE,
                 CONSTRAINT "PK_f9dc58bea597362d342faaa07cc" PRIMARY KEY ("sequence")
             )
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE UNIQUE INDEX "webhook_deliveries_id_unique" ON "webhook_deliveries" ("id")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE INDEX "webhook_deliveries_message_index" ON "webhook_deliveries" ("message_id")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE INDEX "webhook_deliveries_state_due_index" ON "webhook_deliveries" ("state", "next_attempt_at")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             CREATE INDEX "webhook_deliveries_endpoint_state_index" ON "webhook_deliveries" ("endpoint_id", "state", "sequence")
-        `);
-        await queryRunner.query(`
+        `,
+    `
             ALTER TABLE "webhook_deliveries"
             ADD CONSTRAINT "FK_0b882c26a9b91c26e6e86b4867c" FOREIGN KEY ("endpoint_id") REFERENCES "webhook_endpoints"("id") ON DELETE CASCADE ON UPDATE NO ACTION
-        `);
-        await queryRunner.query(`
+        `,
+    `
             ALTER TABLE "webhook_deliveries"
             ADD CONSTRAINT "FK_35330ff895962f7bd8a46c18177" FOREIGN KEY ("message_id") REFERENCES "webhook_messages"("id") ON DELETE CASCADE ON UPDATE NO ACTION
-        `);
-    }
+        `,
+  );
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
-            ALTER TABLE "webhook_deliveries" DROP CONSTRAINT "FK_35330ff895962f7bd8a46c18177"
-        `);
-        await queryRunner.query(`
-            ALTER TABLE "webhook_deliveries" DROP CONSTRAINT "FK_0b882c26a9b91c26e6e86b4867c"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."webhook_deliveries_endpoint_state_index"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."webhook_deliveries_state_due_index"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."webhook_deliveries_message_index"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."webhook_deliveries_id_unique"
-        `);
-        await queryRunner.query(`
-            DROP TABLE "webhook_deliveries"
-        `);
-        await queryRunner.query(`
-            DROP TABLE "webhook_messages"
-        `);
-        await queryRunner.query(`
-            DROP INDEX "public"."webhook_endpoints_organisation_index"
-        `);
-        await queryRunner.query(`
-            DROP TABLE "webhook_endpoints"
-        `);
-    }
-
+  // With their indexes, foreign keys and the deliveries' sequence.
+  down = statements(`DROP TABLE "webhook_deliveries", "webhook_messages", "webhook_endpoints"`);
 }
