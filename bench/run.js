@@ -11,7 +11,8 @@
  * (req/s, p50/p99 latency, failures, server RSS, share of the ceiling) and writes it as JSON.
  * Then the gateway check: GET /api/auth/verify?permission=releases:deploy with a token drawn at
  * random from --tokens real tokens for every request (real traffic misses caches), beside a
- * node:http ceiling answering the same body and headers; and how long a deleted token keeps
+ * node:http ceiling answering the same body and headers to the same generator, then at half the
+ * rate it sustained (its latency under load, not at saturation); and how long a deleted token keeps
  * passing (on the second instance with --instances 2).
  * --scale measures the documented GET at 1,000 tokens, then again after growing the table to
  * 1,000,000. --instances 2 (PostgreSQL) runs two servers on one database, each loaded by its own
@@ -96,8 +97,8 @@ async function main() {
       token: admin,
       pid: server.child.pid,
     }));
-  const measure = (name, targets, duration = DURATION) =>
-    load(name, targets, duration, CONNECTIONS);
+  const measure = (name, targets, duration = DURATION, options = {}) =>
+    load(name, targets, duration, CONNECTIONS, options);
   const warm = async (path) => measure('warm-up', targetsFor(path), 2);
   const ceilingTarget = [{ url: `${ceiling.base}/`, pid: ceiling.child.pid }];
   const rows = [];
@@ -160,8 +161,11 @@ const VERIFY_PATH = '/api/auth/verify?permission=releases:deploy';
 
 /**
  * The gateway check under real traffic (each request a token drawn at random), beside its own
- * ceiling (node:http answering the same body and headers); then five tokens deleted on the first
- * instance and checked on the last one until refused.
+ * ceiling (node:http answering the same body and headers) loaded by the same generator with the
+ * same random tokens, so that the two differ only in the server; then the check at half the rate
+ * it sustained, for its latency under load rather than at saturation (where 50 requests in flight
+ * make the mean latency 50 / throughput); then five tokens deleted on the first instance and
+ * checked on the last one until refused.
  */
 async function measureGateway({ servers, work, secrets, admin, botId, measure }) {
   const tokensFile = join(work, 'gateway-tokens.txt');
@@ -174,18 +178,31 @@ async function measureGateway({ servers, work, secrets, admin, botId, measure })
     [...sample.headers].filter(([name]) => name.startsWith('x-auth-')),
   );
   const ceiling = await startCeiling(await sample.text(), work, headers);
-  const ceilingTarget = [{ url: `${ceiling.base}/`, pid: ceiling.child.pid }];
+  const ceilingTarget = [
+    { url: `${ceiling.base}${VERIFY_PATH}`, tokensFile, pid: ceiling.child.pid },
+  ];
   const verifyTargets = servers.map((server) => ({
     url: `${server.base}${VERIFY_PATH}`,
     tokensFile,
     pid: server.child.pid,
   }));
+  const tokens = secrets.length - 5;
   const rows = [];
   await measure('warm-up', ceilingTarget, 2);
-  rows.push(await measure('ceiling (node:http, same body and headers)', ceilingTarget));
-  await measure('warm-up', verifyTargets, 2);
   rows.push(
-    await measure(`GET /api/auth/verify (${secrets.length - 5} tokens at random)`, verifyTargets),
+    await measure('ceiling (node:http, same body and headers, same random tokens)', ceilingTarget),
+  );
+  await measure('warm-up', verifyTargets, 2);
+  const saturated = await measure(
+    `GET /api/auth/verify (${tokens} tokens at random)`,
+    verifyTargets,
+  );
+  rows.push(saturated);
+  const rate = Math.round(saturated.reqPerSec / 2);
+  rows.push(
+    await measure(`GET /api/auth/verify at ${rate} req/s (half that)`, verifyTargets, DURATION, {
+      rate,
+    }),
   );
   const checker = servers.at(-1);
   const samples = [];

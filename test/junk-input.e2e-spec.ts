@@ -97,7 +97,7 @@ const TABLES = [
 ];
 /**
  * Bookkeeping written on any authenticated request, refused or not, off the request's path (see
- * PrincipalResolver.recordUse): not a change the request asked for.
+ * LastUseRecorder): not a change the request asked for.
  */
 const VOLATILE_COLUMNS = new Set(['last_used_at', 'last_used_ip']);
 

@@ -12,7 +12,7 @@ import { DataSource } from 'typeorm';
  */
 
 interface SqliteDriverInternals {
-  databaseConnection?: Pick<Database, 'prepare'>;
+  databaseConnection?: Pick<Database, 'prepare' | 'transaction' | 'inTransaction'>;
 }
 
 interface PostgresDriverInternals {
@@ -38,7 +38,11 @@ export function assertPreparedQueriesSupported(dataSource: DataSource): void {
   }
 }
 
-/** The same statement in each database's placeholder style ($1 on PostgreSQL, ? on SQLite). */
+/**
+ * The same statement in each database's placeholder style ($1 on PostgreSQL, ? on SQLite). For
+ * `runBatch`, the PostgreSQL text takes each parameter as an array of the batch's values (read
+ * with `unnest`), the SQLite text one row's.
+ */
 export interface PreparedQueryText {
   postgres: string;
   sqlite: string;
@@ -89,6 +93,34 @@ export class PreparedQuery<Row> {
     return this.sqliteStatement().run(...sqliteValues(parameters)).changes;
   }
 
+  /**
+   * Runs an UPDATE for each row of parameters, all or none: on PostgreSQL one statement given each
+   * parameter as an array, on SQLite one transaction. Answers how many rows it changed.
+   */
+  async runBatch(rows: readonly (readonly unknown[])[]): Promise<number> {
+    if (rows.length === 0) {
+      return 0;
+    }
+    if (this.postgres) {
+      const columns = rows[0].map((_, index) => rows.map((row) => row[index]));
+      return this.run(columns);
+    }
+    const connection = (this.dataSource.driver as SqliteDriverInternals).databaseConnection!;
+    // TypeORM shares this one connection: joining a transaction of its that is open meanwhile
+    // would roll the batch back with it. Wait for it to end (they are short), then write.
+    for (
+      let waited = 0;
+      connection.inTransaction && waited < WAIT_FOR_TRANSACTION_MS;
+      waited += 5
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const statement = this.sqliteStatement();
+    return connection.transaction(() =>
+      rows.reduce((changes, row) => changes + statement.run(...sqliteValues(row)).changes, 0),
+    )();
+  }
+
   private sqliteStatement(): Statement<unknown[], Row> {
     this.statement ??= (
       this.dataSource.driver as SqliteDriverInternals
@@ -96,6 +128,9 @@ export class PreparedQuery<Row> {
     return this.statement;
   }
 }
+
+/** How long a SQLite batch waits for a transaction open on the shared connection to end. */
+const WAIT_FOR_TRANSACTION_MS = 2_000;
 
 /** SQLite has no boolean type: true and false are bound as 1 and 0. */
 function sqliteValues(parameters: readonly unknown[]): unknown[] {

@@ -7,6 +7,7 @@ import { BoundedRateLimitStore } from '../../common/rate-limit';
 import { authConfig, AuthConfig } from '../../config/auth.config';
 import { BearerStrategy } from './bearer.strategy';
 import { IpRefusals } from './ip-refusals';
+import { LastUseRecorder } from './last-use-recorder';
 import { VerifyController } from './verify.controller';
 import { ClusterInvalidation } from './cluster-invalidation.service';
 import {
@@ -43,6 +44,7 @@ export class AuthModule {
       providers: [
         BearerStrategy,
         PrincipalResolver,
+        LastUseRecorder,
         ClusterInvalidation,
         FailedAuthenticationThrottle,
         AdminGuard,

@@ -7,7 +7,12 @@ export { SecretHashingModule } from './secret-hashing.module';
 export { SecretHasher } from './secret-hasher.service';
 export { PrincipalResolver } from './principal-resolver.service';
 export { FailedAuthenticationThrottle, ThrottleStoreState } from './failed-authentication-throttle';
-export { PrincipalSource, ReplacedSecretRecord, StoredPrincipal } from './principal-source';
+export {
+  LastUse,
+  PrincipalSource,
+  ReplacedSecretRecord,
+  StoredPrincipal,
+} from './principal-source';
 export { AuthenticatedToken, AuthenticatedUser, Principal } from './principal';
 export { canReachProject, isAdmin } from './access-rule';
 export { AdminGuard } from './guards/access.guards';

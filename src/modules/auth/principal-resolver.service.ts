@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { authConfig, AuthConfig } from '../../config/auth.config';
 import { DomainEvent, DomainEvents } from '../../common/events/domain-event';
@@ -7,6 +7,7 @@ import { isExpired } from '../../common/tokens/token-expiry';
 import { isWellFormedTokenSecret } from '../../common/tokens/token-secret';
 import { ClusterInvalidation, Invalidation } from './cluster-invalidation.service';
 import { IpAllowList } from './ip-allow-list';
+import { LastUseRecorder } from './last-use-recorder';
 import { effectiveMask } from './user-type-ceilings';
 import { Principal } from './principal';
 import { PrincipalCache } from './principal-cache';
@@ -24,20 +25,17 @@ export interface ExpiredToken {
  * while it exists, is unexpired and its user is active.
  */
 @Injectable()
-export class PrincipalResolver implements BeforeApplicationShutdown {
+export class PrincipalResolver {
   private readonly logger = new Logger(PrincipalResolver.name);
   private readonly cache: PrincipalCache;
-  /** When each token's last use was last written, to write it at most once per interval. */
-  private readonly lastUseWrites = new Map<string, number>();
-  /** Last-use writes in flight: shutdown waits for them before the database pool closes. */
-  private readonly pendingWrites = new Set<Promise<unknown>>();
 
   constructor(
     private readonly source: PrincipalSource,
-    @Inject(authConfig.KEY) private readonly auth: AuthConfig,
+    @Inject(authConfig.KEY) auth: AuthConfig,
     private readonly hasher: SecretHasher,
     private readonly publisher: DomainEventPublisher,
     private readonly cluster: ClusterInvalidation,
+    private readonly lastUse: LastUseRecorder,
   ) {
     this.cache = new PrincipalCache(auth.principalCacheTtlMs);
     cluster.onInvalidation((invalidation) => this.apply(invalidation));
@@ -73,7 +71,7 @@ export class PrincipalResolver implements BeforeApplicationShutdown {
     if (isExpired(principal.token.expiresAt, now)) {
       return { expiredAt: principal.token.expiresAt! };
     }
-    this.recordUse(principal.token.id, ip, now);
+    this.lastUse.record(principal.token.id, ip, now);
     return principal;
   }
 
@@ -116,43 +114,9 @@ export class PrincipalResolver implements BeforeApplicationShutdown {
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.pendingWrites]);
-  }
-
   private async load(secretHash: string): Promise<Principal | null> {
     const stored = await this.source.findBySecretHash(secretHash);
     return stored && toPrincipal(stored);
-  }
-
-  /**
-   * Writes `lastUsedAt`/`lastUsedIp` at most once per interval per token, off the request's path.
-   * The condition in SQL keeps several instances from writing it more often between them.
-   */
-  private recordUse(tokenId: string, ip: string, now: number): void {
-    const interval = this.auth.lastUsedIntervalMs;
-    if (now - (this.lastUseWrites.get(tokenId) ?? 0) < interval) {
-      return;
-    }
-    if (this.lastUseWrites.size >= 50_000) {
-      this.pruneLastUseWrites(now, interval);
-    }
-    this.lastUseWrites.set(tokenId, now);
-    const write = this.source
-      .recordUse(tokenId, ip, new Date(now), new Date(now - interval))
-      .catch((error: unknown) =>
-        this.logger.warn(`Could not record the last use of token ${tokenId}: ${String(error)}`),
-      );
-    this.pendingWrites.add(write);
-    void write.finally(() => this.pendingWrites.delete(write));
-  }
-
-  private pruneLastUseWrites(now: number, interval: number): void {
-    for (const [tokenId, writtenAt] of this.lastUseWrites) {
-      if (now - writtenAt >= interval) {
-        this.lastUseWrites.delete(tokenId);
-      }
-    }
   }
 
   /** A secret that a regenerate replaced may have leaked: say so, naming the token, never the secret. */

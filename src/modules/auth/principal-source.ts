@@ -17,6 +17,14 @@ export interface ReplacedSecretRecord {
   replacedAt: Date;
 }
 
+/** A use of a token to record, unless another write recorded one after `unlessAfter`. */
+export interface LastUse {
+  tokenId: string;
+  ip: string;
+  at: Date;
+  unlessAfter: Date;
+}
+
 /**
  * What authentication needs to read and write of stored tokens. Declared here, provided by the
  * module that stores tokens (personal-access-tokens exports its repository under this class), so
@@ -29,6 +37,6 @@ export abstract class PrincipalSource {
   /** The replaced secret with this hash and its token's owner, or null. */
   abstract findReplacedSecret(secretHash: string): Promise<ReplacedSecretRecord | null>;
 
-  /** Records the token's last use, unless another write recorded one after `unlessAfter`. */
-  abstract recordUse(tokenId: string, ip: string, at: Date, unlessAfter: Date): Promise<void>;
+  /** Records these last uses (one per token), in one transaction or statement. */
+  abstract recordUses(uses: readonly LastUse[]): Promise<void>;
 }

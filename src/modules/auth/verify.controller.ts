@@ -137,18 +137,41 @@ export class VerifyController {
         throw new ForbiddenException('The token is not scoped to this project');
       }
     }
+    const { identity, headers } = answerFor(principal);
+    void reply.headers(headers);
+    return identity;
+  }
+}
+
+/**
+ * The answer and its headers, made once per principal: a cached principal is the same object on
+ * every request until a change replaces it, and the gateway check is the hottest route there is.
+ */
+const answers = new WeakMap<
+  Principal,
+  { identity: VerifyResponseDto; headers: Record<string, string> }
+>();
+
+function answerFor(principal: Principal): {
+  identity: VerifyResponseDto;
+  headers: Record<string, string>;
+} {
+  let answer = answers.get(principal);
+  if (!answer) {
     const identity = gatewayIdentity(principal);
-    void reply.headers({
+    const headers: Record<string, string> = {
       'X-Auth-User-Id': identity.userId,
       'X-Auth-Token-Id': identity.tokenId,
       'X-Auth-Organisation-Id': identity.organisationId,
       'X-Auth-User-Type': identity.userType,
       'X-Auth-Permissions': identity.permissions.join(','),
       'X-Auth-Projects': identity.projects === '*' ? '*' : identity.projects.join(','),
-    });
+    };
     if (identity.expiresAt) {
-      void reply.header('X-Auth-Expires-At', identity.expiresAt);
+      headers['X-Auth-Expires-At'] = identity.expiresAt;
     }
-    return identity;
+    answer = { identity, headers };
+    answers.set(principal, answer);
   }
+  return answer;
 }

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
-import { Permission, PrincipalSource, ReplacedSecretRecord, StoredPrincipal } from '../auth';
+import {
+  LastUse,
+  Permission,
+  PrincipalSource,
+  ReplacedSecretRecord,
+  StoredPrincipal,
+} from '../auth';
 import { ProjectVersion } from '../projects/entities/project.entity';
 import { ProjectFields } from '../projects/project.mapper';
 import { UserStatus, UserType } from '../../common/users/user-types';
@@ -146,7 +152,7 @@ export function byProjectName(a: ProjectFields, b: ProjectFields): number {
 export class PersonalAccessTokenRepository implements PrincipalSource {
   private readonly principalBySecret: PreparedQuery<PrincipalRow>;
   private readonly tokenById: PreparedQuery<TokenRow>;
-  private readonly lastUse: PreparedQuery<never>;
+  private readonly lastUses: PreparedQuery<never>;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -163,29 +169,33 @@ export class PersonalAccessTokenRepository implements PrincipalSource {
       sqlite: `${TOKEN_SELECT}
    WHERE t.id = ? AND t.user_id = ? AND u.organisation_id = ? AND (u.is_service = 1 OR ? = 0)`,
     });
-    const recordUse = (placeholder: (n: number) => string) =>
-      `UPDATE personal_access_tokens SET last_used_at = ${placeholder(1)}, last_used_ip = ${placeholder(2)}
-        WHERE id = ${placeholder(3)} AND (last_used_at IS NULL OR last_used_at <= ${placeholder(4)})`;
-    this.lastUse = new PreparedQuery(dataSource, 'token-record-use', {
-      postgres: recordUse((n) => `$${n}`),
-      sqlite: recordUse(() => '?'),
+    // A batch of last uses: on PostgreSQL one statement over the batch's arrays.
+    this.lastUses = new PreparedQuery(dataSource, 'token-record-uses', {
+      postgres: `UPDATE personal_access_tokens AS t SET last_used_at = u.at, last_used_ip = u.ip
+        FROM unnest($1::timestamptz[], $2::varchar[], $3::uuid[], $4::timestamptz[])
+             AS u(at, ip, id, unless_after)
+       WHERE t.id = u.id AND (t.last_used_at IS NULL OR t.last_used_at <= u.unless_after)`,
+      sqlite: `UPDATE personal_access_tokens SET last_used_at = ?, last_used_ip = ?
+        WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
     });
   }
 
   /**
-   * Records the token's last use, unless another write recorded one after `unlessAfter`: the
-   * condition in SQL keeps several instances from writing it more often between them. Prepared
-   * like the reads: a first use is as frequent as a cache miss.
+   * Records last uses, each unless another write recorded one after its `unlessAfter`: the
+   * condition in SQL keeps several instances from writing it more often between them. A bookkeeping
+   * write, not an edit: `updated_at` stays.
    */
-  async recordUse(tokenId: string, ip: string, at: Date, unlessAfter: Date): Promise<void> {
+  async recordUses(uses: readonly LastUse[]): Promise<void> {
     const column = this.tokens.metadata.findColumnWithPropertyName('lastUsedAt')!;
     const { driver } = this.tokens.manager.connection;
-    await this.lastUse.run([
-      driver.preparePersistentValue(at, column),
-      ip,
-      tokenId,
-      driver.preparePersistentValue(unlessAfter, column),
-    ]);
+    await this.lastUses.runBatch(
+      uses.map(({ tokenId, ip, at, unlessAfter }): unknown[] => [
+        driver.preparePersistentValue(at, column) as unknown,
+        ip,
+        tokenId,
+        driver.preparePersistentValue(unlessAfter, column) as unknown,
+      ]),
+    );
   }
 
   /** The token with this secret hash and its user, or null: what authentication runs on a cache miss. */
