@@ -294,7 +294,7 @@ function cpuMicros(pid) {
  * requests are answered); samples the servers' RSS meanwhile and counts the CPU time they used. Answers the row of the results table, plus the load's window on the
  * monotonic clock (which V8's CPU profiles use too).
  */
-async function load(name, targets, duration, connections, { amount, rate } = {}) {
+async function load(name, targets, duration, connections, { amount } = {}) {
   const autocannon = require.resolve('autocannon/autocannon.js');
   let peakRss = 0;
   const sampler = setInterval(() => {
@@ -315,7 +315,6 @@ async function load(name, targets, duration, connections, { amount, rate } = {})
               target.tokensFile,
               perTarget,
               String(duration),
-              ...(rate ? [String(Math.round(rate / targets.length))] : []),
             ]
           : [
               autocannon,

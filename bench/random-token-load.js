@@ -2,13 +2,12 @@
 /**
  * One autocannon load in its own process, presenting a token drawn at random for every request
  * (real gateway traffic: many callers, caches missed). Arguments: <url> <tokens file, one a line>
- * <connections> <seconds> [requests per second, across the connections; as fast as answered if
- * absent]. Prints autocannon's JSON result.
+ * <connections> <seconds>. Prints autocannon's JSON result.
  */
 const { readFileSync } = require('node:fs');
 const autocannon = require('autocannon');
 
-const [url, tokensFile, connections, seconds, rate] = process.argv.slice(2);
+const [url, tokensFile, connections, seconds] = process.argv.slice(2);
 const tokens = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
 const pick = () => tokens[Math.floor(Math.random() * tokens.length)];
 
@@ -17,7 +16,6 @@ autocannon(
     url,
     connections: Number(connections),
     duration: Number(seconds),
-    ...(rate ? { overallRate: Number(rate) } : {}),
     requests: [
       {
         method: 'GET',
