@@ -87,6 +87,6 @@ export class TokenSelfRotationAndAllowedIps1796042154077 implements MigrationInt
 
   down = statements(
     `DROP TABLE "idempotent_answers"`,
-    ...rebuildSqliteTable({ create: before, columns, indexes, renameFirst: true }),
+    ...rebuildSqliteTable({ create: before, columns, indexes }),
   );
 }
