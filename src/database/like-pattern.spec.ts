@@ -1,32 +1,17 @@
 import { likePattern } from './like-pattern';
 
 describe('likePattern', () => {
-  it('should wrap plain text in % on both sides', () => {
+  it('should wrap the lower-cased text in %, matching everything for an empty search', () => {
     expect(likePattern('deploy')).toBe('%deploy%');
-  });
-
-  it('should lower-case the text', () => {
     expect(likePattern('Deploy PIPELINE')).toBe('%deploy pipeline%');
-  });
-
-  it('should match everything for an empty search', () => {
     expect(likePattern('')).toBe('%%');
   });
 
-  it('should escape %', () => {
+  it('should escape every %, _ and \\, so that \\ cannot escape what follows', () => {
     expect(likePattern('100%')).toBe('%100\\%%');
-  });
-
-  it('should escape _', () => {
     expect(likePattern('a_b')).toBe('%a\\_b%');
-  });
-
-  it('should escape \\ itself, so that it cannot escape what follows', () => {
     expect(likePattern('a\\b')).toBe('%a\\\\b%');
     expect(likePattern('\\%')).toBe('%\\\\\\%%');
-  });
-
-  it('should escape every wildcard, not just the first', () => {
     expect(likePattern('%_%_')).toBe('%\\%\\_\\%\\_%');
   });
 

@@ -5,57 +5,17 @@ import {
   evaluateAccess,
   isAdmin,
 } from './access-rule';
-import { grantMask, Permission } from './permissions';
+import { PERMISSIONS } from './permissions';
 import { Principal } from './principal';
+import { buildPrincipal, PrincipalOptions } from './testing/principal-builder';
 import { UserStatus, UserType } from '../../common/users/user-types';
 
 const PROJECT_A = '0b8f7a52-3c1d-4e5f-9a6b-7c8d9e0f1a2b';
 const PROJECT_B = '5d2e1f0a-9b8c-4d7e-8f6a-5b4c3d2e1f0a';
 
-interface PrincipalOptions {
-  type?: UserType;
-  status?: UserStatus;
-  permissions?: Permission[];
-  allProjects?: boolean;
-  projectIds?: string[];
-}
-
-function principal({
-  type = 'member',
-  status = 'active',
-  permissions = ['owner'],
-  allProjects = false,
-  projectIds = [],
-}: PrincipalOptions = {}): Principal {
-  const at = new Date('2026-01-01T00:00:00.000Z');
-  return {
-    user: {
-      id: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f',
-      organisationId: 'f0e1d2c3-b4a5-4968-8776-655443322110',
-      email: 'someone@example.com',
-      type,
-      status,
-      isService: false,
-      firstName: null,
-      lastName: null,
-      createdAt: at,
-      updatedAt: at,
-    },
-    token: {
-      id: 'a9b8c7d6-e5f4-4a3b-9c2d-1e0f9a8b7c6d',
-      permissions,
-      permissionMask: grantMask(permissions),
-      allProjects,
-      projectIds: new Set(projectIds),
-      expiresAt: null,
-      allowedIps: null,
-    },
-  };
-}
-
 /** An owner-or-admin user with an owner token on all projects: the admin rule's happy path. */
 const admin = (overrides: PrincipalOptions = {}) =>
-  principal({ type: 'admin', permissions: ['owner'], allProjects: true, ...overrides });
+  buildPrincipal({ type: 'admin', permissions: ['owner'], allProjects: true, ...overrides });
 
 function denied(decision: AccessDecision): string {
   if (decision.allowed) {
@@ -85,14 +45,7 @@ describe('isAdmin', () => {
   });
 
   it('should reject a token on all projects that lacks owner, even with every other permission', () => {
-    const everythingButOwner: Permission[] = [
-      'documents',
-      'releases',
-      'integrations:manage',
-      'branches',
-      'project:manage',
-      'environments',
-    ];
+    const everythingButOwner = PERMISSIONS.filter((permission) => permission !== 'owner');
     expect(isAdmin(admin({ permissions: everythingButOwner }))).toBe(false);
   });
 
@@ -103,21 +56,21 @@ describe('isAdmin', () => {
 
 describe('canReachProject', () => {
   it('should reach any project with a token on all projects', () => {
-    const caller = principal({ allProjects: true });
+    const caller = buildPrincipal({ allProjects: true });
     expect(canReachProject(caller, PROJECT_A)).toBe(true);
     expect(canReachProject(caller, PROJECT_B)).toBe(true);
   });
 
   it('should reach a project the token is scoped to', () => {
-    expect(canReachProject(principal({ projectIds: [PROJECT_A] }), PROJECT_A)).toBe(true);
+    expect(canReachProject(buildPrincipal({ projectIds: [PROJECT_A] }), PROJECT_A)).toBe(true);
   });
 
   it('should not reach a project outside the token', () => {
-    expect(canReachProject(principal({ projectIds: [PROJECT_A] }), PROJECT_B)).toBe(false);
+    expect(canReachProject(buildPrincipal({ projectIds: [PROJECT_A] }), PROJECT_B)).toBe(false);
   });
 
   it('should not reach any project with a scoped token that has no projects', () => {
-    expect(canReachProject(principal({ projectIds: [] }), PROJECT_A)).toBe(false);
+    expect(canReachProject(buildPrincipal({ projectIds: [] }), PROJECT_A)).toBe(false);
   });
 });
 
@@ -126,7 +79,9 @@ describe('evaluateAccess', () => {
     const rule: AccessRule = { kind: 'authenticated' };
 
     it('should allow any authenticated caller', () => {
-      expect(evaluateAccess(rule, principal({ type: 'invited', permissions: [] }), {})).toEqual({
+      expect(
+        evaluateAccess(rule, buildPrincipal({ type: 'invited', permissions: [] }), {}),
+      ).toEqual({
         allowed: true,
       });
     });
@@ -153,20 +108,24 @@ describe('evaluateAccess', () => {
   describe('permission rule', () => {
     it('should allow any token when the rule names nothing', () => {
       const rule: AccessRule = { kind: 'permission' };
-      expect(evaluateAccess(rule, principal({ permissions: ['branches:merge'] }), {})).toEqual({
-        allowed: true,
-      });
+      expect(evaluateAccess(rule, buildPrincipal({ permissions: ['branches:merge'] }), {})).toEqual(
+        {
+          allowed: true,
+        },
+      );
     });
 
     describe('userTypes', () => {
       const rule: AccessRule = { kind: 'permission', userTypes: ['owner', 'admin'] };
 
       it('should allow a user of a listed type', () => {
-        expect(evaluateAccess(rule, principal({ type: 'admin' }), {})).toEqual({ allowed: true });
+        expect(evaluateAccess(rule, buildPrincipal({ type: 'admin' }), {})).toEqual({
+          allowed: true,
+        });
       });
 
       it('should deny a user of another type, listing the types', () => {
-        const reason = denied(evaluateAccess(rule, principal({ type: 'author' }), {}));
+        const reason = denied(evaluateAccess(rule, buildPrincipal({ type: 'author' }), {}));
         expect(reason).toContain('owner, admin');
       });
     });
@@ -175,13 +134,15 @@ describe('evaluateAccess', () => {
       const rule: AccessRule = { kind: 'permission', allProjects: true };
 
       it('should allow a token on all projects', () => {
-        expect(evaluateAccess(rule, principal({ allProjects: true }), {})).toEqual({
+        expect(evaluateAccess(rule, buildPrincipal({ allProjects: true }), {})).toEqual({
           allowed: true,
         });
       });
 
       it('should deny a scoped token', () => {
-        const reason = denied(evaluateAccess(rule, principal({ projectIds: [PROJECT_A] }), {}));
+        const reason = denied(
+          evaluateAccess(rule, buildPrincipal({ projectIds: [PROJECT_A] }), {}),
+        );
         expect(reason).toMatch(/all projects/);
       });
     });
@@ -190,30 +151,32 @@ describe('evaluateAccess', () => {
       const rule: AccessRule = { kind: 'permission', permission: 'releases:deploy' };
 
       it('should allow a token holding the permission', () => {
-        expect(evaluateAccess(rule, principal({ permissions: ['releases:deploy'] }), {})).toEqual({
+        expect(
+          evaluateAccess(rule, buildPrincipal({ permissions: ['releases:deploy'] }), {}),
+        ).toEqual({
           allowed: true,
         });
       });
 
       it('should allow a token holding its family', () => {
-        expect(evaluateAccess(rule, principal({ permissions: ['releases'] }), {})).toEqual({
+        expect(evaluateAccess(rule, buildPrincipal({ permissions: ['releases'] }), {})).toEqual({
           allowed: true,
         });
       });
 
       it('should allow an owner token', () => {
-        expect(evaluateAccess(rule, principal({ permissions: ['owner'] }), {})).toEqual({
+        expect(evaluateAccess(rule, buildPrincipal({ permissions: ['owner'] }), {})).toEqual({
           allowed: true,
         });
       });
 
       it('should deny a token without it, naming the permission', () => {
-        const caller = principal({ permissions: ['releases:manage', 'branches'] });
+        const caller = buildPrincipal({ permissions: ['releases:manage', 'branches'] });
         expect(denied(evaluateAccess(rule, caller, {}))).toContain('releases:deploy');
       });
 
       it('should decide by the token’s permission mask', () => {
-        const caller = principal({ permissions: ['releases:deploy'] });
+        const caller = buildPrincipal({ permissions: ['releases:deploy'] });
         const withoutMask: Principal = { ...caller, token: { ...caller.token, permissionMask: 0 } };
         expect(evaluateAccess(rule, withoutMask, {}).allowed).toBe(false);
       });
@@ -223,29 +186,29 @@ describe('evaluateAccess', () => {
       const rule: AccessRule = { kind: 'permission', projectParam: 'projectId' };
 
       it('should allow a token scoped to the project in the parameter', () => {
-        const caller = principal({ projectIds: [PROJECT_A] });
+        const caller = buildPrincipal({ projectIds: [PROJECT_A] });
         expect(evaluateAccess(rule, caller, { projectId: PROJECT_A })).toEqual({ allowed: true });
       });
 
       it('should compare the parameter case-insensitively', () => {
-        const caller = principal({ projectIds: [PROJECT_A] });
+        const caller = buildPrincipal({ projectIds: [PROJECT_A] });
         expect(evaluateAccess(rule, caller, { projectId: PROJECT_A.toUpperCase() })).toEqual({
           allowed: true,
         });
       });
 
       it('should allow a token on all projects for any project', () => {
-        const caller = principal({ allProjects: true });
+        const caller = buildPrincipal({ allProjects: true });
         expect(evaluateAccess(rule, caller, { projectId: PROJECT_B })).toEqual({ allowed: true });
       });
 
       it('should deny a token not scoped to the project', () => {
-        const caller = principal({ projectIds: [PROJECT_A] });
+        const caller = buildPrincipal({ projectIds: [PROJECT_A] });
         expect(denied(evaluateAccess(rule, caller, { projectId: PROJECT_B }))).toMatch(/project/);
       });
 
       it('should read the parameter the rule names, not another one', () => {
-        const caller = principal({ projectIds: [PROJECT_A] });
+        const caller = buildPrincipal({ projectIds: [PROJECT_A] });
         const decision = evaluateAccess(rule, caller, { id: PROJECT_A, projectId: PROJECT_B });
         expect(decision.allowed).toBe(false);
       });
@@ -255,7 +218,9 @@ describe('evaluateAccess', () => {
         ['undefined', { projectId: undefined }],
         ['empty', { projectId: '' }],
       ])('should deny when the parameter is %s, even for a token on all projects', (_, params) => {
-        expect(evaluateAccess(rule, principal({ allProjects: true }), params).allowed).toBe(false);
+        expect(evaluateAccess(rule, buildPrincipal({ allProjects: true }), params).allowed).toBe(
+          false,
+        );
       });
     });
 
@@ -272,16 +237,19 @@ describe('evaluateAccess', () => {
         projectIds: [PROJECT_A],
       };
       const params = { projectId: PROJECT_A };
-      expect(evaluateAccess(rule, principal(good), params)).toEqual({ allowed: true });
-      expect(evaluateAccess(rule, principal({ ...good, type: 'member' }), params).allowed).toBe(
-        false,
-      );
+      expect(evaluateAccess(rule, buildPrincipal(good), params)).toEqual({ allowed: true });
       expect(
-        evaluateAccess(rule, principal({ ...good, permissions: ['environments:delete'] }), params)
-          .allowed,
+        evaluateAccess(rule, buildPrincipal({ ...good, type: 'member' }), params).allowed,
       ).toBe(false);
       expect(
-        evaluateAccess(rule, principal({ ...good, projectIds: [PROJECT_B] }), params).allowed,
+        evaluateAccess(
+          rule,
+          buildPrincipal({ ...good, permissions: ['environments:delete'] }),
+          params,
+        ).allowed,
+      ).toBe(false);
+      expect(
+        evaluateAccess(rule, buildPrincipal({ ...good, projectIds: [PROJECT_B] }), params).allowed,
       ).toBe(false);
     });
 
@@ -291,7 +259,7 @@ describe('evaluateAccess', () => {
         permission: 'project:manage',
         allProjects: true,
       };
-      const caller = principal({ allProjects: true, permissions: ['branches'] });
+      const caller = buildPrincipal({ allProjects: true, permissions: ['branches'] });
       expect(denied(evaluateAccess(rule, caller, {}))).toContain('project:manage');
     });
   });

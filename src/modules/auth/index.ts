@@ -30,17 +30,8 @@ export {
   CurrentToken,
   CurrentUser,
 } from './decorators/current-principal.decorator';
-export {
-  grantMask,
-  implies,
-  isPermission,
-  isSubsetOf,
-  maskAllows,
-  notCovered,
-  Permission,
-  PERMISSION_FAMILIES,
-  PERMISSIONS,
-} from './permissions';
+// The permission model is public as a whole.
+export * from './permissions';
 export { effectiveMask, effectivePermissions, USER_TYPE_CEILINGS } from './user-type-ceilings';
 export { IpAllowList, MAX_ALLOWED_IPS, normaliseIpEntry } from './ip-allow-list';
 export { GatewayCheck } from './decorators/access.decorators';

@@ -1,35 +1,9 @@
-import { grantMask } from './permissions';
-import { Principal } from './principal';
+import { buildPrincipal } from './testing/principal-builder';
 import { PrincipalCache } from './principal-cache';
 
 const NOW = 1_800_000_000_000;
 
-function principal(tokenId: string, userId: string): Principal {
-  const at = new Date(NOW);
-  return {
-    user: {
-      id: userId,
-      organisationId: 'org',
-      email: `${userId}@example.com`,
-      type: 'member',
-      status: 'active',
-      isService: false,
-      firstName: null,
-      lastName: null,
-      createdAt: at,
-      updatedAt: at,
-    },
-    token: {
-      id: tokenId,
-      permissions: ['owner'],
-      permissionMask: grantMask(['owner']),
-      allProjects: true,
-      projectIds: new Set(),
-      expiresAt: null,
-      allowedIps: null,
-    },
-  };
-}
+const principal = (tokenId: string, userId: string) => buildPrincipal({ tokenId, userId });
 
 /** A cache holding three principals: tokens t1 and t2 of user u1, token t3 of user u2. */
 function filledCache(ttlMs = 1000): PrincipalCache {

@@ -1,4 +1,4 @@
-import { AuthenticatedToken, IpAllowList, grantMask, Permission } from '../auth';
+import { AuthenticatedToken, IpAllowList, grantMask, Permission, PERMISSIONS } from '../auth';
 import { escalationProblems, TokenGrant } from './token-issuance';
 
 const PROJECT_A = '11111111-1111-4111-8111-111111111111';
@@ -77,16 +77,7 @@ describe('escalationProblems', () => {
 
     it('should refuse owner to a token that has every permission but owner', () => {
       const problems = escalationProblems(
-        issuer({
-          permissions: [
-            'documents',
-            'releases',
-            'integrations:manage',
-            'branches',
-            'project:manage',
-            'environments',
-          ],
-        }),
+        issuer({ permissions: PERMISSIONS.filter((permission) => permission !== 'owner') }),
         grant({ permissions: ['owner'] }),
       );
       expect(problems).toHaveLength(1);
@@ -185,13 +176,16 @@ describe('escalationProblems', () => {
     });
   });
 
+  /** An issuer narrow in all three ways: one permission, one project, an expiry. */
+  const narrowIssuer = issuer({
+    permissions: ['branches:create'],
+    projectIds: [PROJECT_A],
+    expiresAt: ISSUER_EXPIRY,
+  });
+
   it('should report every kind of escalation at once, one sentence each', () => {
     const problems = escalationProblems(
-      issuer({
-        permissions: ['branches:create'],
-        projectIds: [PROJECT_A],
-        expiresAt: ISSUER_EXPIRY,
-      }),
+      narrowIssuer,
       grant({ permissions: ['branches'], projectIds: [PROJECT_C], expiresAt: null }),
     );
     expect(problems).toHaveLength(3);
@@ -202,11 +196,7 @@ describe('escalationProblems', () => {
 
   it('should report allProjects, not each project, alongside the other problems', () => {
     const problems = escalationProblems(
-      issuer({
-        permissions: ['branches:create'],
-        projectIds: [PROJECT_A],
-        expiresAt: ISSUER_EXPIRY,
-      }),
+      narrowIssuer,
       grant({
         permissions: ['owner'],
         allProjects: true,
