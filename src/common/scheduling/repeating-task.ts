@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 
 /**
@@ -53,5 +53,39 @@ export class RepeatingTask {
           this.schedule(this.intervalMs);
         });
     }, delayMs);
+  }
+}
+
+/**
+ * A provider whose work is a RepeatingTask run every `intervalMs`: it starts once the app has
+ * booted (in the server only) and stops with the app, after the run in flight. A subclass says
+ * what one run does; its logger is named after the subclass.
+ */
+export abstract class RepeatingTaskProvider implements OnApplicationBootstrap, OnModuleDestroy {
+  protected readonly logger = new Logger(this.constructor.name);
+  private readonly task: RepeatingTask;
+
+  /** `failure` starts the warning a failed run logs. */
+  protected constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    intervalMs: number,
+    failure: string,
+  ) {
+    this.task = new RepeatingTask(() => this.runOnce(), intervalMs, this.logger, failure);
+  }
+
+  protected abstract runOnce(): Promise<unknown>;
+
+  /** True once the app shuts down: a long run checks it to end early. */
+  protected get stopping(): boolean {
+    return this.task.stopping;
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.startInServer(this.adapterHost);
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -1,16 +1,10 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, Repository } from 'typeorm';
 import { DomainEvent, SYSTEM_ACTOR } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
-import { RepeatingTask } from '../../common/scheduling/repeating-task';
+import { RepeatingTaskProvider } from '../../common/scheduling/repeating-task';
 import { isUniqueViolation } from '../../database/database-errors';
 import {
   ExpiringToken,
@@ -42,31 +36,19 @@ const BATCH = 500;
  * through. Runs only in the server, not in the command-line tool.
  */
 @Injectable()
-export class ExpiryScanner implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(ExpiryScanner.name);
-  private readonly task: RepeatingTask;
-
+export class ExpiryScanner extends RepeatingTaskProvider {
   constructor(
     @InjectRepository(TokenExpiryNotice) private readonly notices: Repository<TokenExpiryNotice>,
     private readonly tokens: PersonalAccessTokensService,
     private readonly publisher: DomainEventPublisher,
-    private readonly adapterHost: HttpAdapterHost,
+    adapterHost: HttpAdapterHost,
     @Inject(expiryWarningsConfig.KEY) private readonly config: ExpiryWarningsConfig,
   ) {
-    this.task = new RepeatingTask(
-      () => this.scan(),
-      config.scanIntervalMs,
-      this.logger,
-      'Expiry scan failed',
-    );
+    super(adapterHost, config.scanIntervalMs, 'Expiry scan failed');
   }
 
-  onApplicationBootstrap(): void {
-    this.task.startInServer(this.adapterHost);
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.task.stop();
+  protected runOnce(): Promise<number> {
+    return this.scan();
   }
 
   /** One scan: sends what is due at `now`; answers how many notices this instance sent. */
@@ -75,7 +57,7 @@ export class ExpiryScanner implements OnApplicationBootstrap, OnModuleDestroy {
     const to = new Date(now.getTime() + Math.max(...this.config.warningDays) * DAY_MS);
     let sent = 0;
     let afterId: string | null = null;
-    while (!this.task.stopping) {
+    while (!this.stopping) {
       const batch = await this.tokens.expiringBetween(from, to, afterId, BATCH);
       if (batch.length === 0) {
         break;

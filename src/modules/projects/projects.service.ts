@@ -1,11 +1,13 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { Page, pageWindow, toPage } from '../../common/dto/pagination.dto';
+import { Page, toPage } from '../../common/dto/pagination.dto';
 import { DomainEvents, eventAbout, EventActor } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
+import { orNotFound } from '../../common/http/not-found';
 import { isUniqueViolation } from '../../database/database-errors';
 import { containsText } from '../../database/like-pattern';
+import { findPage } from '../../database/page-query';
 import {
   CreateProjectDto,
   ListProjectsQueryDto,
@@ -35,27 +37,18 @@ export class ProjectsService {
     }
     const builder = this.projects
       .createQueryBuilder('project')
-      .where('project.organisationId = :organisationId', { organisationId: scope.organisationId })
-      .orderBy('project.name', 'ASC')
-      .addOrderBy('project.id', 'ASC')
-      .skip(pageWindow(query).skip)
-      .take(query.perPage);
+      .where('project.organisationId = :organisationId', { organisationId: scope.organisationId });
     if (!scope.allProjects) {
       builder.andWhere('project.id IN (:...ids)', { ids: [...scope.projectIds] });
     }
     if (query.search) {
       builder.andWhere(containsText(['project.name', 'project.key'], query.search));
     }
-    const [results, total] = await builder.getManyAndCount();
-    return toPage(results, total, query);
+    return findPage(builder, 'project.name', query);
   }
 
   async get(organisationId: string, id: string): Promise<Project> {
-    const project = await this.projects.findOneBy({ id, organisationId });
-    if (!project) {
-      throw new NotFoundException('Project not found');
-    }
-    return project;
+    return orNotFound(await this.projects.findOneBy({ id, organisationId }), 'Project not found');
   }
 
   /** The organisation's projects among `ids`, and the ids that are not among them. */

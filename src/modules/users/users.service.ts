@@ -3,15 +3,16 @@ import {
   ConflictException,
   ForbiddenException,
   Injectable,
-  NotFoundException,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository } from 'typeorm';
 import { DomainEvents, eventAbout, EventActor } from '../../common/events/domain-event';
 import { DomainEventPublisher, EventTransaction } from '../../common/events/domain-event-publisher';
-import { Page, pageWindow, toPage } from '../../common/dto/pagination.dto';
+import { orNotFound } from '../../common/http/not-found';
+import { Page } from '../../common/dto/pagination.dto';
 import { isUniqueViolation } from '../../database/database-errors';
 import { containsText } from '../../database/like-pattern';
+import { findPage } from '../../database/page-query';
 import { SERVICE_USER_TYPES, UserType } from '../../common/users/user-types';
 import { canonicalEmail } from './email';
 import { User } from './entities/user.entity';
@@ -48,11 +49,7 @@ export class UsersService {
   async list(organisationId: string, query: ListUsersQueryDto): Promise<Page<User>> {
     const builder = this.users
       .createQueryBuilder('user')
-      .where('user.organisationId = :organisationId', { organisationId })
-      .orderBy('user.createdAt', 'ASC')
-      .addOrderBy('user.id', 'ASC')
-      .skip(pageWindow(query).skip)
-      .take(query.perPage);
+      .where('user.organisationId = :organisationId', { organisationId });
     if (query.search) {
       builder.andWhere(
         containsText(['user.email', 'user.firstName', 'user.lastName'], query.search),
@@ -61,25 +58,19 @@ export class UsersService {
     if (query.isService !== undefined) {
       builder.andWhere('user.isService = :isService', { isService: query.isService });
     }
-    const [results, total] = await builder.getManyAndCount();
-    return toPage(results, total, query);
+    return findPage(builder, 'user.createdAt', query);
   }
 
   async findInOrganisation(organisationId: string, id: string): Promise<User> {
-    const user = await this.users.findOneBy({ id, organisationId });
-    if (!user) {
-      throw new NotFoundException('User not found');
-    }
-    return user;
+    return orNotFound(await this.users.findOneBy({ id, organisationId }), 'User not found');
   }
 
   /** A service user of the organisation; a person's id, an unknown id or another organisation's: 404. */
   async findServiceUser(organisationId: string, id: string): Promise<User> {
-    const user = await this.users.findOneBy({ id, organisationId, isService: true });
-    if (!user) {
-      throw new NotFoundException('Service user not found');
-    }
-    return user;
+    return orNotFound(
+      await this.users.findOneBy({ id, organisationId, isService: true }),
+      'Service user not found',
+    );
   }
 
   findByEmail(organisationId: string, email: string): Promise<User | null> {
@@ -182,10 +173,10 @@ export class UsersService {
     }
     return this.publisher.transaction(async (tx) => {
       const { manager } = tx;
-      const user = await manager.findOneBy(User, { id, organisationId: actor.organisationId });
-      if (!user) {
-        throw new NotFoundException('User not found');
-      }
+      const user = orNotFound(
+        await manager.findOneBy(User, { id, organisationId: actor.organisationId }),
+        'User not found',
+      );
       if (user.type === 'owner' && actor.type !== 'owner') {
         throw new ForbiddenException('Only an owner can delete an owner');
       }
@@ -341,13 +332,10 @@ export class UsersService {
         );
       }
       const result = await update.execute();
-      const current = await tx.manager.findOneBy(User, {
-        id: user.id,
-        organisationId: user.organisationId,
-      });
-      if (!current) {
-        throw new NotFoundException('User not found');
-      }
+      const current = orNotFound(
+        await tx.manager.findOneBy(User, { id: user.id, organisationId: user.organisationId }),
+        'User not found',
+      );
       if (result.affected !== 1) {
         throw current.type !== user.type || current.status !== user.status
           ? new ConflictException(

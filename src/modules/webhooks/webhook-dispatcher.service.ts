@@ -1,15 +1,9 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
-import { RepeatingTask } from '../../common/scheduling/repeating-task';
+import { RepeatingTaskProvider } from '../../common/scheduling/repeating-task';
 import { DeliveryAttempt, WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import { WebhookMessage } from './entities/webhook-message.entity';
@@ -38,40 +32,27 @@ type ClaimedDelivery = WebhookDelivery & { endpoint: WebhookEndpoint; message: W
  * given up. Runs only in the server, not in the command-line tool.
  */
 @Injectable()
-export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(WebhookDispatcher.name);
+export class WebhookDispatcher extends RepeatingTaskProvider {
   private readonly postgres: boolean;
-  private readonly task: RepeatingTask;
   private lastPurge = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly publisher: DomainEventPublisher,
     private readonly secrets: WebhookSecrets,
-    private readonly adapterHost: HttpAdapterHost,
+    adapterHost: HttpAdapterHost,
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
   ) {
+    super(adapterHost, config.dispatchIntervalMs, 'Webhook dispatch failed');
     this.postgres = dataSource.options.type === 'postgres';
-    this.task = new RepeatingTask(
-      () => this.drain(),
-      config.dispatchIntervalMs,
-      this.logger,
-      'Webhook dispatch failed',
-    );
   }
 
-  onApplicationBootstrap(): void {
-    this.task.startInServer(this.adapterHost);
-  }
-
-  /** Stops after the round in flight, whose attempts are bounded by the timeout. */
-  onModuleDestroy(): Promise<void> {
-    return this.task.stop();
-  }
-
-  /** Rounds until nothing is due. */
-  private async drain(): Promise<void> {
-    while (!this.task.stopping && (await this.dispatchDue()) > 0) {
+  /**
+   * Rounds until nothing is due. On shutdown it ends after the round in flight, whose attempts
+   * are bounded by the timeout.
+   */
+  protected async runOnce(): Promise<void> {
+    while (!this.stopping && (await this.dispatchDue()) > 0) {
       // the next round at once: more may be due behind the ones just sent
     }
     if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {

@@ -12,6 +12,7 @@ import { FindOptionsWhere, Repository } from 'typeorm';
 import { Page, pageWindow, toPage } from '../../common/dto/pagination.dto';
 import { eventAbout, EventActor } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
+import { orNotFound } from '../../common/http/not-found';
 import {
   CreateWebhookDto,
   ListDeliveriesQueryDto,
@@ -58,11 +59,7 @@ export class WebhooksService {
   }
 
   async get(organisationId: string, id: string): Promise<WebhookEndpoint> {
-    const endpoint = await this.endpoints.findOneBy({ id, organisationId });
-    if (!endpoint) {
-      throw new NotFoundException(NOT_FOUND);
-    }
-    return endpoint;
+    return orNotFound(await this.endpoints.findOneBy({ id, organisationId }), NOT_FOUND);
   }
 
   /** A new endpoint and its signing secret, which is answered this once. */
@@ -106,10 +103,10 @@ export class WebhooksService {
       this.assertReachableUrl(dto.url);
     }
     return this.publisher.transaction(async (tx) => {
-      const endpoint = await tx.manager.findOneBy(WebhookEndpoint, { id, organisationId });
-      if (!endpoint) {
-        throw new NotFoundException(NOT_FOUND);
-      }
+      const endpoint = orNotFound(
+        await tx.manager.findOneBy(WebhookEndpoint, { id, organisationId }),
+        NOT_FOUND,
+      );
       if (dto.url !== undefined) {
         endpoint.url = dto.url;
       }
@@ -134,10 +131,10 @@ export class WebhooksService {
   /** Deletes the endpoint with its deliveries; answers it as it was. */
   async delete(organisationId: string, id: string, actor: EventActor): Promise<WebhookEndpoint> {
     return this.publisher.transaction(async (tx) => {
-      const endpoint = await tx.manager.findOneBy(WebhookEndpoint, { id, organisationId });
-      if (!endpoint) {
-        throw new NotFoundException(NOT_FOUND);
-      }
+      const endpoint = orNotFound(
+        await tx.manager.findOneBy(WebhookEndpoint, { id, organisationId }),
+        NOT_FOUND,
+      );
       await tx.manager.delete(WebhookEndpoint, { id, organisationId });
       tx.publish(
         eventAbout('webhook', endpoint, WebhookEvents.Deleted, actor, { url: endpoint.url }),

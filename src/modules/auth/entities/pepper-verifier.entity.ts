@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { timestampColumnType } from '../../../database/column-types';
+import { TimestampColumn } from '../../../database/column-types';
 
 /**
  * What the pepper was on the first start: an HMAC of a fixed label under it, never the pepper.
@@ -13,6 +13,6 @@ export class PepperVerifier {
   @Column({ type: 'varchar', length: 64 })
   verifier: string;
 
-  @Column({ type: timestampColumnType })
+  @TimestampColumn()
   createdAt: Date;
 }

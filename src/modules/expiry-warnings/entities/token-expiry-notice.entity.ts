@@ -1,5 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { timestampColumnType } from '../../../database/column-types';
+import { Entity, Index, PrimaryColumn } from 'typeorm';
+import { TimestampColumn, timestampColumnType } from '../../../database/column-types';
 
 /**
  * A notice sent: one row per token, expiry instant and threshold (0 for `token.expired`). Its
@@ -18,6 +18,6 @@ export class TokenExpiryNotice {
   @PrimaryColumn({ type: 'integer' })
   thresholdDays: number;
 
-  @Column({ type: timestampColumnType })
+  @TimestampColumn()
   sentAt: Date;
 }

@@ -1,6 +1,6 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, Relation } from 'typeorm';
+import { Column, Entity, Index, Relation } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
-import { timestampColumnType } from '../../../database/column-types';
+import { BelongsTo, TimestampColumn, UuidColumn } from '../../../database/column-types';
 import { User } from '../../users/entities/user.entity';
 import { InvitedUserType } from '../invitation-code';
 
@@ -10,15 +10,14 @@ import { InvitedUserType } from '../invitation-code';
  */
 @Entity('invitations')
 export class Invitation extends BaseEntity {
-  @ManyToOne(() => User, { nullable: false, onDelete: 'CASCADE' })
-  @JoinColumn()
+  @BelongsTo(() => User)
   user?: Relation<User>;
 
   @Index('invitations_user_id_index')
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   userId: string;
 
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   organisationId: string;
 
   /** SHA-256 of the code, hex: the code carries 256 random bits, so no pepper or slow hash is needed. */
@@ -30,9 +29,9 @@ export class Invitation extends BaseEntity {
   @Column({ type: 'varchar', length: 16 })
   type: InvitedUserType;
 
-  @Column({ type: timestampColumnType })
+  @TimestampColumn()
   expiresAt: Date;
 
-  @Column({ type: timestampColumnType, nullable: true })
+  @TimestampColumn({ nullable: true })
   acceptedAt: Date | null;
 }

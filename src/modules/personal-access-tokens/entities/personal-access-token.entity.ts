@@ -1,28 +1,23 @@
-import {
-  Column,
-  Entity,
-  Index,
-  JoinColumn,
-  JoinTable,
-  ManyToMany,
-  ManyToOne,
-  Relation,
-} from 'typeorm';
+import { Column, Entity, Index, JoinTable, ManyToMany, Relation } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
 import { TokenExpiry } from '../../../common/tokens/token-expiry';
-import { jsonColumnType, timestampColumnType } from '../../../database/column-types';
+import {
+  BelongsTo,
+  jsonColumnType,
+  TimestampColumn,
+  UuidColumn,
+} from '../../../database/column-types';
 import type { Permission } from '../../auth';
 import { Project } from '../../projects/entities/project.entity';
 import { User } from '../../users/entities/user.entity';
 
 @Entity('personal_access_tokens')
 export class PersonalAccessToken extends BaseEntity {
-  @ManyToOne(() => User, { nullable: false, onDelete: 'CASCADE' })
-  @JoinColumn()
+  @BelongsTo(() => User)
   user?: Relation<User>;
 
   @Index('personal_access_tokens_user_id_index')
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   userId: string;
 
   @Column({ type: 'varchar', length: 100 })
@@ -53,7 +48,7 @@ export class PersonalAccessToken extends BaseEntity {
 
   /** Indexed: the expiry warnings and `?expiringWithinDays=` read a range of it. */
   @Index('personal_access_tokens_expires_at_index')
-  @Column({ type: timestampColumnType, nullable: true })
+  @TimestampColumn({ nullable: true })
   expiresAt: Date | null;
 
   /** The preset the token was given (or last regenerated with): what a rotation reuses by default. */
@@ -64,7 +59,7 @@ export class PersonalAccessToken extends BaseEntity {
   @Column({ type: jsonColumnType, default: () => "'[]'" })
   allowedIps: string[];
 
-  @Column({ type: timestampColumnType, nullable: true })
+  @TimestampColumn({ nullable: true })
   lastUsedAt: Date | null;
 
   @Column({ type: 'varchar', length: 45, nullable: true })

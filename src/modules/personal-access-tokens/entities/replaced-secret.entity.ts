@@ -1,13 +1,5 @@
-import {
-  BeforeInsert,
-  Column,
-  Entity,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-  Relation,
-} from 'typeorm';
-import { timestampColumnType } from '../../../database/column-types';
+import { BeforeInsert, Entity, PrimaryColumn, Relation } from 'typeorm';
+import { BelongsTo, TimestampColumn, UuidColumn } from '../../../database/column-types';
 import { PersonalAccessToken } from './personal-access-token.entity';
 
 /**
@@ -19,14 +11,13 @@ export class ReplacedSecret {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   secretHash: string;
 
-  @ManyToOne(() => PersonalAccessToken, { nullable: false, onDelete: 'CASCADE' })
-  @JoinColumn()
+  @BelongsTo(() => PersonalAccessToken)
   token?: Relation<PersonalAccessToken>;
 
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   tokenId: string;
 
-  @Column({ type: timestampColumnType })
+  @TimestampColumn()
   replacedAt: Date;
 
   @BeforeInsert()

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn, Relation } from 'typeorm';
-import { timestampColumnType } from '../../../database/column-types';
+import { TimestampColumn } from '../../../database/column-types';
 import { PersonalAccessToken } from '../entities/personal-access-token.entity';
 
 /**
@@ -34,6 +34,6 @@ export class IdempotentAnswer {
   @Column({ type: 'text' })
   sealedAnswer: string;
 
-  @Column({ type: timestampColumnType })
+  @TimestampColumn()
   expiresAt: Date;
 }

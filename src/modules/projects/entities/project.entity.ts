@@ -1,5 +1,6 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, Relation } from 'typeorm';
+import { Column, Entity, Index, Relation } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
+import { BelongsTo, UuidColumn } from '../../../database/column-types';
 import { Organisation } from '../../organisations/entities/organisation.entity';
 
 /** `v1`: standard projects (the `documents` permissions); `v2`: Git-like (the `branches` ones). */
@@ -11,11 +12,10 @@ export const PROJECT_KEY_PATTERN = /^[a-z0-9]{2,}(-[a-z0-9]+)*$/;
 @Entity('projects')
 @Index('projects_organisation_key_unique', ['organisationId', 'key'], { unique: true })
 export class Project extends BaseEntity {
-  @ManyToOne(() => Organisation, { nullable: false, onDelete: 'CASCADE' })
-  @JoinColumn()
+  @BelongsTo(() => Organisation)
   organisation?: Relation<Organisation>;
 
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   organisationId: string;
 
   @Column({ type: 'varchar', length: 100 })

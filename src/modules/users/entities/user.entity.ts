@@ -1,16 +1,16 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, Relation } from 'typeorm';
+import { Column, Entity, Index, Relation } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
+import { BelongsTo, UuidColumn } from '../../../database/column-types';
 import { Organisation } from '../../organisations/entities/organisation.entity';
 import { UserStatus, UserType } from '../../../common/users/user-types';
 
 @Entity('users')
 @Index('users_organisation_email_unique', ['organisationId', 'email'], { unique: true })
 export class User extends BaseEntity {
-  @ManyToOne(() => Organisation, { nullable: false, onDelete: 'CASCADE' })
-  @JoinColumn()
+  @BelongsTo(() => Organisation)
   organisation?: Relation<Organisation>;
 
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   organisationId: string;
 
   /** Stored in its canonical form (canonicalEmail): NFC and case-folded. */

@@ -1,6 +1,11 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { currentDatabaseKind } from '../../../database/database-kind';
-import { jsonColumnType, timestampColumnType } from '../../../database/column-types';
+import {
+  BelongsTo,
+  jsonColumnType,
+  TimestampColumn,
+  UuidColumn,
+} from '../../../database/column-types';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookMessage } from './webhook-message.entity';
 
@@ -31,41 +36,39 @@ export class WebhookDelivery {
   sequence: string;
 
   @Index('webhook_deliveries_id_unique', { unique: true })
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   id: string;
 
-  @ManyToOne(() => WebhookEndpoint, { nullable: false, onDelete: 'CASCADE' })
-  @JoinColumn()
+  @BelongsTo(() => WebhookEndpoint)
   endpoint?: WebhookEndpoint;
 
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   endpointId: string;
 
-  @ManyToOne(() => WebhookMessage, { nullable: false, onDelete: 'CASCADE' })
-  @JoinColumn()
+  @BelongsTo(() => WebhookMessage)
   message?: WebhookMessage;
 
   @Index('webhook_deliveries_message_index')
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   messageId: string;
 
   @Column({ type: 'varchar', length: 16 })
   state: DeliveryState;
 
-  @Column({ type: timestampColumnType })
+  @TimestampColumn()
   nextAttemptAt: Date;
 
   /** Claimed by an instance until then; null when nobody holds it. */
-  @Column({ type: timestampColumnType, nullable: true })
+  @TimestampColumn({ nullable: true })
   leaseUntil: Date | null;
 
   @Column({ type: jsonColumnType })
   attempts: DeliveryAttempt[];
 
-  @Column({ type: timestampColumnType })
+  @TimestampColumn()
   createdAt: Date;
 
   /** When it was delivered or given up. */
-  @Column({ type: timestampColumnType, nullable: true })
+  @TimestampColumn({ nullable: true })
   finishedAt: Date | null;
 }

@@ -1,12 +1,12 @@
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
-import { jsonColumnType } from '../../../database/column-types';
+import { jsonColumnType, UuidColumn } from '../../../database/column-types';
 
 /** Where an organisation's events are sent, and which ones. */
 @Entity('webhook_endpoints')
 export class WebhookEndpoint extends BaseEntity {
   @Index('webhook_endpoints_organisation_index')
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   organisationId: string;
 
   @Column({ type: 'varchar', length: 2000 })

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { timestampColumnType } from '../../../database/column-types';
+import { TimestampColumn, UuidColumn } from '../../../database/column-types';
 
 /**
  * One event as it is sent: written by the outbox recorder in the transaction of the change it
@@ -10,7 +10,7 @@ export class WebhookMessage {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
 
-  @Column({ type: 'uuid' })
+  @UuidColumn()
   organisationId: string;
 
   @Column({ type: 'varchar', length: 64 })
@@ -20,6 +20,6 @@ export class WebhookMessage {
   @Column({ type: 'text' })
   body: string;
 
-  @Column({ type: timestampColumnType })
+  @TimestampColumn()
   createdAt: Date;
 }
