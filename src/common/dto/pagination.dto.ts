@@ -1,6 +1,7 @@
 import { Type as TransformType } from 'class-transformer';
 import { IsOptional } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiIntegerProperty } from '../openapi/api-properties';
 import { IsIntegerBetween } from '../validation/integer-between';
 
 export const MAX_PAGE_SIZE = 100;
@@ -30,23 +31,23 @@ export class PaginationQueryDto {
 
 export class PaginateDto {
   /** The current page number */
-  @ApiProperty({ type: 'integer' })
+  @ApiIntegerProperty()
   current: number;
 
   /** 1-based position of the first item on this page (0 when the page is empty) */
-  @ApiProperty({ type: 'integer' })
+  @ApiIntegerProperty()
   from: number;
 
   /** 1-based position of the last item on this page (0 when the page is empty) */
-  @ApiProperty({ type: 'integer' })
+  @ApiIntegerProperty()
   to: number;
 
   /** Total number of items across all pages */
-  @ApiProperty({ type: 'integer' })
+  @ApiIntegerProperty()
   total: number;
 
   /** Items per page */
-  @ApiProperty({ type: 'integer' })
+  @ApiIntegerProperty()
   pageSize: number;
 }
 

@@ -1,19 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiNullableTextProperty, ApiUuidProperty } from '../../../common/openapi/api-properties';
 import { USER_TYPES, UserType } from '../../../common/users/user-types';
 import { PERMISSIONS, Permission } from '../permissions';
 
 /** Who the token is, for the service behind the gateway: the same as the X-Auth-* headers. */
 export class VerifyResponseDto {
   /** The token's user (X-Auth-User-Id) */
-  @ApiProperty({ format: 'uuid' })
+  @ApiUuidProperty()
   userId: string;
 
   /** The token (X-Auth-Token-Id) */
-  @ApiProperty({ format: 'uuid' })
+  @ApiUuidProperty()
   tokenId: string;
 
   /** The user's organisation (X-Auth-Organisation-Id) */
-  @ApiProperty({ format: 'uuid' })
+  @ApiUuidProperty()
   organisationId: string;
 
   /** The user's type (X-Auth-User-Type) */
@@ -38,6 +39,6 @@ export class VerifyResponseDto {
   projects: '*' | string[];
 
   /** When the token expires (X-Auth-Expires-At), null when it never does */
-  @ApiProperty({ type: String, nullable: true, example: '2026-12-27T20:00:00.000Z' })
+  @ApiNullableTextProperty('2026-12-27T20:00:00.000Z')
   expiresAt: string | null;
 }

@@ -38,10 +38,8 @@ export class InvitationCodeDto {
 
 export class InvitedUserResponseDto {
   /** The new person, of type `invited` until they accept */
-  @ApiProperty({ type: UserResponseDto })
   user: UserResponseDto;
 
-  @ApiProperty({ type: InvitationCodeDto })
   invitation: InvitationCodeDto;
 }
 
@@ -74,10 +72,8 @@ export class AcceptInvitationDto extends PickType(UpdateUserDto, [
 
 export class AcceptedInvitationResponseDto {
   /** The person, now active with the type they were invited as */
-  @ApiProperty({ type: UserResponseDto })
   user: UserResponseDto;
 
   /** Their first token, with its secret in `token` (shown this once) */
-  @ApiProperty({ type: CreatedTokenResponseDto })
   token: CreatedTokenResponseDto;
 }

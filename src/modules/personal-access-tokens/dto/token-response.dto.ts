@@ -1,4 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  ApiNullableTextProperty,
+  ApiTimestampProperty,
+  ApiUuidProperty,
+} from '../../../common/openapi/api-properties';
 import { Permission, PERMISSIONS } from '../../auth';
 import { ProjectResponseDto } from '../../projects/dto/project-response.dto';
 import { UserResponseDto } from '../../users/dto/user-response.dto';
@@ -6,7 +11,7 @@ import { UserResponseDto } from '../../users/dto/user-response.dto';
 /** Personal access token details. Never carries the secret. */
 export class TokenResponseDto {
   /** Unique identifier of the personal access token */
-  @ApiProperty({ format: 'uuid', example: '3c90c3cc-0d44-4b50-8888-8dd25736052a' })
+  @ApiUuidProperty({ exemplified: true })
   id: string;
 
   /** Description or note for the token */
@@ -29,23 +34,23 @@ export class TokenResponseDto {
   user: UserResponseDto;
 
   /** Timestamp when the token was created */
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   createdAt: string;
 
   /** Timestamp when the token was last updated */
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   updatedAt: string;
 
   /** Timestamp when the token expires, null if indefinite */
-  @ApiProperty({ type: String, nullable: true, example: '2026-12-27T20:00:00.000Z' })
+  @ApiNullableTextProperty('2026-12-27T20:00:00.000Z')
   expiresAt: string | null;
 
   /** Timestamp of the token's last use (recorded at most once a minute), null if never used */
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiNullableTextProperty()
   lastUsedAt: string | null;
 
   /** Client address of the token's last use, null if never used */
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiNullableTextProperty()
   lastUsedIp: string | null;
 
   /** Client addresses and CIDRs the token may be used from; empty: anywhere */

@@ -1,10 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiTimestampProperty, ApiUuidProperty } from '../../../common/openapi/api-properties';
 import { PROJECT_VERSIONS, ProjectVersion } from '../entities/project.entity';
 
 /** A project of the organisation. */
 export class ProjectResponseDto {
   /** Unique identifier of the project */
-  @ApiProperty({ format: 'uuid', example: '3c90c3cc-0d44-4b50-8888-8dd25736052a' })
+  @ApiUuidProperty({ exemplified: true })
   id: string;
 
   /** Name of the project */
@@ -12,7 +13,7 @@ export class ProjectResponseDto {
   name: string;
 
   /** Organisation the project belongs to */
-  @ApiProperty({ format: 'uuid', example: '3c90c3cc-0d44-4b50-8888-8dd25736052a' })
+  @ApiUuidProperty({ exemplified: true })
   organisationId: string;
 
   /** Kind of project: `v1` standard (documents permissions) or `v2` Git-like (branches permissions) */
@@ -20,11 +21,11 @@ export class ProjectResponseDto {
   version: ProjectVersion;
 
   /** Timestamp when the project was created (ISO 8601, UTC) */
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   createdAt: string;
 
   /** Timestamp when the project was last updated (ISO 8601, UTC) */
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   updatedAt: string;
 
   /** Short key of the project, unique in the organisation */

@@ -1,10 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  ApiNullableTextProperty,
+  ApiTimestampProperty,
+  ApiUuidProperty,
+} from '../../../common/openapi/api-properties';
 import { USER_STATUSES, USER_TYPES, UserStatus, UserType } from '../../../common/users/user-types';
 
 /** A user of the organisation, person or service user. */
 export class UserResponseDto {
   /** Unique identifier of the user */
-  @ApiProperty({ format: 'uuid', example: '3c90c3cc-0d44-4b50-8888-8dd25736052a' })
+  @ApiUuidProperty({ exemplified: true })
   id: string;
 
   /** Email address of the user */
@@ -20,19 +25,19 @@ export class UserResponseDto {
   status: UserStatus;
 
   /** Timestamp when the user was created (ISO 8601, UTC) */
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   createdAt: string;
 
   /** Timestamp when the user was last updated (ISO 8601, UTC) */
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   updatedAt: string;
 
   /** First name, null when not set */
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiNullableTextProperty()
   firstName: string | null;
 
   /** Last name, null when not set */
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiNullableTextProperty()
   lastName: string | null;
 
   /** Whether this is a service user (a machine account) */

@@ -1,4 +1,9 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
+import {
+  ApiNullableTextProperty,
+  ApiTimestampProperty,
+  ApiUuidProperty,
+} from '../../../common/openapi/api-properties';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -6,14 +11,13 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsIn,
-  IsOptional,
   IsString,
   IsUrl,
   Length,
   Matches,
   MaxLength,
 } from 'class-validator';
+import { OneOfFilter } from '../../../common/dto/list-filters';
 import { PageDto, PaginationQueryDto } from '../../../common/dto/pagination.dto';
 import { IsOmittable } from '../../../common/validation/optional';
 import { DELIVERY_STATES, DeliveryState } from '../entities/webhook-delivery.entity';
@@ -68,7 +72,7 @@ export class UpdateWebhookDto extends PartialType(CreateWebhookDto) {
 
 export class WebhookResponseDto {
   /** Unique identifier of the webhook */
-  @ApiProperty({ format: 'uuid' })
+  @ApiUuidProperty()
   id: string;
 
   /** Where the events are POSTed */
@@ -80,7 +84,7 @@ export class WebhookResponseDto {
   events: string[];
 
   /** What the endpoint is for */
-  @ApiProperty({ type: String, nullable: true, example: 'Token expiry alerts' })
+  @ApiNullableTextProperty('Token expiry alerts')
   description: string | null;
 
   /** false: nothing is sent (deliveries wait) */
@@ -88,13 +92,13 @@ export class WebhookResponseDto {
   enabled: boolean;
 
   /** Why the service disabled it (it answered 410 Gone); null otherwise */
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiNullableTextProperty()
   disabledReason: string | null;
 
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   createdAt: string;
 
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   updatedAt: string;
 }
 
@@ -107,7 +111,7 @@ export class CreatedWebhookResponseDto extends WebhookResponseDto {
 /** One attempt to send a delivery. */
 export class DeliveryAttemptDto {
   /** When it was made */
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   at: string;
 
   /** The receiver's HTTP status; null when it did not answer */
@@ -119,21 +123,21 @@ export class DeliveryAttemptDto {
   durationMs: number;
 
   /** The first 1 KiB of the answer */
-  @ApiProperty({ type: String, nullable: true, example: 'upstream unavailable' })
+  @ApiNullableTextProperty('upstream unavailable')
   excerpt: string | null;
 
   /** Why there was no answer (timeout, refused address, ...) */
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiNullableTextProperty()
   error: string | null;
 }
 
 export class WebhookDeliveryDto {
   /** Unique identifier of the delivery */
-  @ApiProperty({ format: 'uuid' })
+  @ApiUuidProperty()
   id: string;
 
   /** The event's id, sent as `webhook-id` (the same on every attempt and redelivery) */
-  @ApiProperty({ format: 'uuid' })
+  @ApiUuidProperty()
   eventId: string;
 
   /** The event's name */
@@ -149,14 +153,14 @@ export class WebhookDeliveryDto {
   attempts: DeliveryAttemptDto[];
 
   /** When the next attempt is due; null once delivered or failed */
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiNullableTextProperty()
   nextAttemptAt: string | null;
 
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   createdAt: string;
 
   /** When it was delivered or given up */
-  @ApiProperty({ type: String, nullable: true, example: '2026-11-27T20:00:01.000Z' })
+  @ApiNullableTextProperty('2026-11-27T20:00:01.000Z')
   finishedAt: string | null;
 }
 
@@ -164,8 +168,6 @@ export class WebhookDeliveryPageDto extends PageDto(WebhookDeliveryDto, 'Webhook
 
 export class ListDeliveriesQueryDto extends PaginationQueryDto {
   /** Only deliveries in this state */
-  @ApiProperty({ enum: DELIVERY_STATES, enumName: 'DeliveryState', required: false })
-  @IsOptional()
-  @IsIn(DELIVERY_STATES)
+  @OneOfFilter(DELIVERY_STATES, 'DeliveryState')
   state?: DeliveryState;
 }
