@@ -1,6 +1,7 @@
 import { Body, Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiCreatedResponse } from '@nestjs/swagger';
-import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
+import { ApiError } from '../../common/openapi/api-error';
+import { ApiCreates } from '../../common/openapi/api-creates';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AnswersWithSecret } from '../../common/http/no-store.decorator';
 import { EventActor } from '../../common/events/domain-event';
@@ -37,11 +38,7 @@ export class InviteUserController {
    */
   @Post()
   @AdminOnly()
-  @ApiCreatedResponse({
-    description: 'The invited person and the code to hand over',
-    type: InvitedUserResponseDto,
-  })
-  @ApiError(400, INVALID_INPUT)
+  @ApiCreates('The invited person and the code to hand over', InvitedUserResponseDto)
   @ApiError(409, 'A user with this email already exists')
   async inviteUser(
     @CurrentUser() caller: AuthenticatedUser,

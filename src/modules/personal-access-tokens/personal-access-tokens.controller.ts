@@ -1,12 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { ApiConsumes, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiConsumes, ApiOkResponse } from '@nestjs/swagger';
 import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
-import { AnswersWithSecret } from '../../common/http/no-store.decorator';
 import { EventActor } from '../../common/events/domain-event';
-import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
-import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
+import { UuidParam } from '../../common/http/uuid-param.decorator';
 import { AdminOnly, Authenticated, CurrentActor, CurrentPrincipal, Principal } from '../auth';
 import { AcceptsFormBody } from '../../common/http/form-body';
 import {
@@ -25,13 +23,14 @@ import {
   TokenResponseDto,
 } from './dto/token-response.dto';
 import { PersonalAccessTokensService } from './personal-access-tokens.service';
-import { RenewsSecret } from './renews-secret.decorator';
+import { IssuesToken, RenewsSecret } from './renews-secret.decorator';
 import { toCreatedTokenResponse, toTokenResponse } from './token.mapper';
 
-const NOT_FOUND = 'No such token among yours';
 const ESCALATION =
   'The token used cannot grant this: more permissions, projects or lifetime than itself';
-const PAT_ID = 'Personal access token ID';
+/** The caller's token the route acts on, named in the path. */
+const PatId = () =>
+  UuidParam('patId', 'Personal access token ID', { notFound: 'No such token among yours' });
 
 /** The caller's own tokens. A token can only manage tokens no broader than itself. */
 @ApiTag('Personal access tokens', "The caller's own tokens")
@@ -63,12 +62,7 @@ export class PersonalAccessTokensController {
    * permissions, projects or lifetime than the token used to create it.
    */
   @Post()
-  @AnswersWithSecret()
-  @ApiCreatedResponse({
-    description: 'The new token, with its secret in `token`',
-    type: CreatedTokenResponseDto,
-  })
-  @ApiError(400, INVALID_INPUT)
+  @IssuesToken()
   @ApiError(403, ESCALATION)
   async createToken(
     @CurrentPrincipal() caller: Principal,
@@ -205,13 +199,10 @@ export class PersonalAccessTokensController {
    * @remarks A token of the calling user, with its projects; never its secret.
    */
   @Get(':patId')
-  @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({ description: 'Personal access token details', type: TokenResponseDto })
-  @ApiError(400, INVALID_INPUT)
-  @ApiError(404, NOT_FOUND)
   async getToken(
     @CurrentPrincipal() caller: Principal,
-    @Param('patId', ParseUuidPipe) patId: string,
+    @PatId() patId: string,
   ): Promise<TokenResponseDto> {
     return toTokenResponse(await this.tokensService.get(caller.user, patId));
   }
@@ -222,15 +213,12 @@ export class PersonalAccessTokensController {
    * @remarks Answers the deleted token; its secret stops working at once.
    */
   @Delete(':patId')
-  @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({ description: 'The deleted token', type: TokenResponseDto })
-  @ApiError(400, INVALID_INPUT)
-  @ApiError(404, NOT_FOUND)
   @ApiError(403, ESCALATION)
   async deleteToken(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
-    @Param('patId', ParseUuidPipe) patId: string,
+    @PatId() patId: string,
   ): Promise<TokenResponseDto> {
     return toTokenResponse(
       await this.tokensService.delete(caller.user, patId, caller.token, actor),
@@ -245,14 +233,11 @@ export class PersonalAccessTokensController {
   @Post(':patId/regenerate')
   @HttpCode(200)
   @RenewsSecret('Another regenerate of the same token won; try again')
-  @ApiUuidParam('patId', PAT_ID)
-  @ApiError(400, INVALID_INPUT)
-  @ApiError(404, NOT_FOUND)
   @ApiError(403, ESCALATION)
   async regenerateToken(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
-    @Param('patId', ParseUuidPipe) patId: string,
+    @PatId() patId: string,
     @Body() dto: RegenerateTokenDto,
     @IdempotencyRequest() idempotency: IdempotentRequest | undefined,
   ): Promise<CreatedTokenResponseDto> {

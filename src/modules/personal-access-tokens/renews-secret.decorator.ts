@@ -2,8 +2,19 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiOkResponse } from '@nestjs/swagger';
 import { AnswersWithSecret } from '../../common/http/no-store.decorator';
 import { ApiError } from '../../common/openapi/api-error';
+import { ApiCreates } from '../../common/openapi/api-creates';
 import { CreatedTokenResponseDto } from './dto/token-response.dto';
 import { Idempotent } from './idempotency/idempotent.decorator';
+
+/**
+ * A route that creates a token: it answers the token and its secret, which no cache may keep, as
+ * 201, and 400 for an invalid body.
+ */
+export const IssuesToken = () =>
+  applyDecorators(
+    AnswersWithSecret(),
+    ApiCreates('The new token, with its secret in `token`', CreatedTokenResponseDto),
+  );
 
 /**
  * A route that gives an existing token a new secret (regenerate, rotate): it answers the token and

@@ -1,11 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
-import { AnswersWithSecret } from '../../common/http/no-store.decorator';
 import { EventActor } from '../../common/events/domain-event';
-import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
-import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
+import { UuidParam } from '../../common/http/uuid-param.decorator';
 import { AdminOnly, AuthenticatedUser, CurrentActor, CurrentUser } from '../auth';
 import { UsersService } from '../users/users.service';
 import { CreateTokenDto, ListTokensQueryDto, RegenerateTokenDto } from './dto/token-requests.dto';
@@ -13,14 +11,14 @@ import { CreatedTokenResponseDto, TokenResponseDto } from './dto/token-response.
 import { PersonalAccessTokensService } from './personal-access-tokens.service';
 import { IdempotencyRequest } from './idempotency/idempotent.decorator';
 import { IdempotentRequest } from './idempotency/idempotency-store.service';
-import { RenewsSecret } from './renews-secret.decorator';
+import { IssuesToken, RenewsSecret } from './renews-secret.decorator';
 import { toCreatedTokenResponse, toTokenResponse } from './token.mapper';
 
 const NOT_FOUND = 'No such service user in the organisation, or no such token of theirs';
-const PAT_ID = 'Personal access token ID';
 /** The service user a route acts on, described per operation (the documented page words the get). */
-const ServiceUserParam = (what: string) =>
-  ApiUuidParam('userId', `Service user ID ${what} (admin only)`);
+const ServiceUserId = (what: string) => UuidParam('userId', `Service user ID ${what} (admin only)`);
+/** The service user's token the route acts on. */
+const PatId = () => UuidParam('patId', 'Personal access token ID');
 
 /** A service user's tokens, managed by an admin. */
 @ApiTag('Service user tokens', "A service user's tokens, managed by an admin")
@@ -40,12 +38,11 @@ export class ServiceUserTokensController {
    * @remarks Every token of the service user, newest first (admin only); `expiringWithinDays`
    * keeps those that expire within that many days and have not expired yet.
    */
-  @ServiceUserParam('whose tokens to list')
   @Get()
   @ApiOkResponse({ description: "The service user's tokens", type: [TokenResponseDto] })
   async listServiceUserTokens(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('userId', ParseUuidPipe) userId: string,
+    @ServiceUserId('whose tokens to list') userId: string,
     @Query() query: ListTokensQueryDto,
   ): Promise<TokenResponseDto[]> {
     const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
@@ -58,17 +55,12 @@ export class ServiceUserTokensController {
    * @remarks Admin only. The answer carries the secret in `token`, this once. Only an `admin`
    * service user's token with `owner` on all projects passes the admin rule.
    */
-  @ServiceUserParam('to create the token for')
   @Post()
-  @AnswersWithSecret()
-  @ApiCreatedResponse({
-    description: 'The new token, with its secret in `token`',
-    type: CreatedTokenResponseDto,
-  })
+  @IssuesToken()
   async createServiceUserToken(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
-    @Param('userId', ParseUuidPipe) userId: string,
+    @ServiceUserId('to create the token for') userId: string,
     @Body() dto: CreateTokenDto,
   ): Promise<CreatedTokenResponseDto> {
     const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
@@ -81,14 +73,12 @@ export class ServiceUserTokensController {
    *
    * @remarks A service user's personal access token (admin only).
    */
-  @ServiceUserParam('to get token for')
   @Get(':patId')
-  @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({ description: 'Personal access token details', type: TokenResponseDto })
   async getServiceUserToken(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('userId', ParseUuidPipe) userId: string,
-    @Param('patId', ParseUuidPipe) patId: string,
+    @ServiceUserId('to get token for') userId: string,
+    @PatId() patId: string,
   ): Promise<TokenResponseDto> {
     return toTokenResponse(
       await this.tokensService.getServiceUserToken(caller.organisationId, userId, patId),
@@ -100,15 +90,13 @@ export class ServiceUserTokensController {
    *
    * @remarks Answers the deleted token; its secret stops working at once (admin only).
    */
-  @ServiceUserParam('whose token to delete')
   @Delete(':patId')
-  @ApiUuidParam('patId', PAT_ID)
   @ApiOkResponse({ description: 'The deleted token', type: TokenResponseDto })
   async deleteServiceUserToken(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
-    @Param('userId', ParseUuidPipe) userId: string,
-    @Param('patId', ParseUuidPipe) patId: string,
+    @ServiceUserId('whose token to delete') userId: string,
+    @PatId() patId: string,
   ): Promise<TokenResponseDto> {
     const owner = await this.usersService.findServiceUser(caller.organisationId, userId);
     return toTokenResponse(await this.tokensService.delete(owner, patId, null, actor));
@@ -120,16 +108,14 @@ export class ServiceUserTokensController {
    * @remarks A new secret and expiry for the same token id; the old secret stops working at once
    * (admin only).
    */
-  @ServiceUserParam('whose token to regenerate')
   @Post(':patId/regenerate')
   @HttpCode(200)
   @RenewsSecret('Another regenerate of the same token won; try again')
-  @ApiUuidParam('patId', PAT_ID)
   async regenerateServiceUserToken(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
-    @Param('userId', ParseUuidPipe) userId: string,
-    @Param('patId', ParseUuidPipe) patId: string,
+    @ServiceUserId('whose token to regenerate') userId: string,
+    @PatId() patId: string,
     @Body() dto: RegenerateTokenDto,
     @IdempotencyRequest() idempotency: IdempotentRequest | undefined,
   ): Promise<CreatedTokenResponseDto> {

@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Post, Put, Query } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
+import { ApiCreates } from '../../common/openapi/api-creates';
 import { Page } from '../../common/dto/pagination.dto';
 import { EventActor } from '../../common/events/domain-event';
-import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
-import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
+import { UuidParam } from '../../common/http/uuid-param.decorator';
 import {
   Authenticated,
   CurrentActor,
@@ -24,8 +24,9 @@ import { ProjectResponseDto } from './dto/project-response.dto';
 import { toProjectResponse } from './project.mapper';
 import { ProjectsService } from './projects.service';
 
-const NOT_FOUND = 'No such project in the organisation';
-const PROJECT_ID = 'Project ID';
+/** The project of the organisation the route acts on, named in the path. */
+const ProjectId = () =>
+  UuidParam('projectId', 'Project ID', { notFound: 'No such project in the organisation' });
 
 @ApiTag('Projects', "The organisation's projects")
 @ApiError(400, INVALID_INPUT)
@@ -71,7 +72,7 @@ export class ProjectsController {
     allProjects: true,
     userTypes: ['owner', 'admin', 'author'],
   })
-  @ApiCreatedResponse({ description: 'The new project', type: ProjectResponseDto })
+  @ApiCreates('The new project', ProjectResponseDto)
   @ApiError(409, 'A project with this key already exists')
   async createProject(
     @CurrentPrincipal() caller: Principal,
@@ -90,12 +91,10 @@ export class ProjectsController {
    */
   @Get(':projectId')
   @RequireProjectAccess('projectId')
-  @ApiUuidParam('projectId', PROJECT_ID)
   @ApiOkResponse({ description: 'The project', type: ProjectResponseDto })
-  @ApiError(404, NOT_FOUND)
   async getProject(
     @CurrentPrincipal() caller: Principal,
-    @Param('projectId', ParseUuidPipe) projectId: string,
+    @ProjectId() projectId: string,
   ): Promise<ProjectResponseDto> {
     return toProjectResponse(await this.projectsService.get(caller.user.organisationId, projectId));
   }
@@ -108,14 +107,12 @@ export class ProjectsController {
    */
   @Put(':projectId')
   @RequirePermissions('project:manage', { project: 'projectId' })
-  @ApiUuidParam('projectId', PROJECT_ID)
   @ApiOkResponse({ description: 'The updated project', type: ProjectResponseDto })
-  @ApiError(404, NOT_FOUND)
   @ApiError(409, 'A project with this key already exists')
   async updateProject(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
-    @Param('projectId', ParseUuidPipe) projectId: string,
+    @ProjectId() projectId: string,
     @Body() dto: UpdateProjectDto,
   ): Promise<ProjectResponseDto> {
     const project = await this.projectsService.update(
@@ -136,14 +133,12 @@ export class ProjectsController {
    */
   @Delete(':projectId')
   @RequirePermissions('owner', { project: 'projectId' })
-  @ApiUuidParam('projectId', PROJECT_ID)
   @ApiOkResponse({ description: 'The deleted project', type: ProjectResponseDto })
-  @ApiError(404, NOT_FOUND)
   @ApiError(409, 'The project is protected')
   async deleteProject(
     @CurrentPrincipal() caller: Principal,
     @CurrentActor() actor: EventActor,
-    @Param('projectId', ParseUuidPipe) projectId: string,
+    @ProjectId() projectId: string,
   ): Promise<ProjectResponseDto> {
     return toProjectResponse(
       await this.projectsService.delete(caller.user.organisationId, projectId, actor),

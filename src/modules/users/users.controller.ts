@@ -1,17 +1,29 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Post, Put, Query } from '@nestjs/common';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
+import { ApiCreates } from '../../common/openapi/api-creates';
 import { Page } from '../../common/dto/pagination.dto';
 import { EventActor } from '../../common/events/domain-event';
-import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
-import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
+import { UuidParam } from '../../common/http/uuid-param.decorator';
 import { AdminOnly, AuthenticatedUser, CurrentActor, CurrentUser } from '../auth';
 import { CreateServiceUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user-requests.dto';
 import { UserPageDto } from './dto/user-page.dto';
 import { UserResponseDto } from './dto/user-response.dto';
 import { toUserResponse } from './user.mapper';
-import { UsersService } from './users.service';
+import { UserActor, UsersService } from './users.service';
+
+/** The user of the organisation the route acts on, named in the path. */
+const UserId = () =>
+  UuidParam('userId', 'User ID', { notFound: 'No such user in the organisation' });
+
+/** The caller as the users service judges them: who they are, of what type, in which organisation. */
+const asUserActor = (caller: AuthenticatedUser, actor: EventActor): UserActor => ({
+  ...actor,
+  userId: caller.id,
+  type: caller.type,
+  organisationId: caller.organisationId,
+});
 
 @ApiTag('Users', "The organisation's people and service users (admin only)")
 @AdminOnly()
@@ -43,7 +55,7 @@ export class UsersController {
    * the service-user token routes.
    */
   @Post('service')
-  @ApiCreatedResponse({ description: 'The new service user', type: UserResponseDto })
+  @ApiCreates('The new service user', UserResponseDto)
   @ApiError(409, 'A user with this email already exists')
   async createServiceUser(
     @CurrentUser() caller: AuthenticatedUser,
@@ -61,12 +73,10 @@ export class UsersController {
    * @remarks Any user of the organisation, person or service user (admin only).
    */
   @Get(':userId')
-  @ApiUuidParam('userId', 'User ID')
   @ApiOkResponse({ description: 'The user', type: UserResponseDto })
-  @ApiError(404, 'No such user in the organisation')
   async getUser(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('userId', ParseUuidPipe) userId: string,
+    @UserId() userId: string,
   ): Promise<UserResponseDto> {
     return toUserResponse(
       await this.usersService.findInOrganisation(caller.organisationId, userId),
@@ -81,26 +91,19 @@ export class UsersController {
    * cannot authenticate: their tokens answer 401 until re-enabled.
    */
   @Put(':userId')
-  @ApiUuidParam('userId', 'User ID')
   @ApiOkResponse({ description: 'The updated user', type: UserResponseDto })
   @ApiError(
     403,
     'The caller is not an admin, changes their own type or status, or, not being an owner, makes or changes an owner',
   )
-  @ApiError(404, 'No such user in the organisation')
   @ApiError(409, 'The change would leave no active owner')
   async updateUser(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
-    @Param('userId', ParseUuidPipe) userId: string,
+    @UserId() userId: string,
     @Body() dto: UpdateUserDto,
   ): Promise<UserResponseDto> {
-    const updated = await this.usersService.update(
-      { ...actor, userId: caller.id, type: caller.type, organisationId: caller.organisationId },
-      userId,
-      dto,
-    );
-    return toUserResponse(updated);
+    return toUserResponse(await this.usersService.update(asUserActor(caller, actor), userId, dto));
   }
 
   /**
@@ -111,20 +114,14 @@ export class UsersController {
    * an owner; the last active owner cannot be deleted. Their tokens stop working at once.
    */
   @Delete(':userId')
-  @ApiUuidParam('userId', 'User ID')
   @ApiOkResponse({ description: 'The deleted user', type: UserResponseDto })
   @ApiError(403, 'The caller is not an admin, deletes themselves, or, not being an owner, an owner')
-  @ApiError(404, 'No such user in the organisation')
   @ApiError(409, 'The user is the last active owner')
   async deleteUser(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
-    @Param('userId', ParseUuidPipe) userId: string,
+    @UserId() userId: string,
   ): Promise<UserResponseDto> {
-    const deleted = await this.usersService.remove(
-      { ...actor, userId: caller.id, type: caller.type, organisationId: caller.organisationId },
-      userId,
-    );
-    return toUserResponse(deleted);
+    return toUserResponse(await this.usersService.remove(asUserActor(caller, actor), userId));
   }
 }

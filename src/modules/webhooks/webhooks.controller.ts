@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { ApiError, INVALID_INPUT } from '../../common/openapi/api-error';
+import { ApiCreates } from '../../common/openapi/api-creates';
 import { EventActor } from '../../common/events/domain-event';
 import { ApiTag } from '../../common/openapi/api-tag.decorator';
-import { ApiUuidParam } from '../../common/openapi/api-uuid-param';
-import { ParseUuidPipe } from '../../common/pipes/parse-uuid.pipe';
+import { UuidParam } from '../../common/http/uuid-param.decorator';
 import { AdminOnly, AuthenticatedUser, CurrentActor, CurrentUser } from '../auth';
 import {
   CreatedWebhookResponseDto,
@@ -18,8 +18,10 @@ import {
 import { toWebhookResponse } from './webhook.mapper';
 import { WebhooksService } from './webhooks.service';
 
-const NOT_FOUND = 'No such webhook in the organisation';
 const WEBHOOK_ID = 'Webhook ID';
+/** The webhook of the organisation the route acts on, named in the path. */
+const WebhookId = () =>
+  UuidParam('webhookId', WEBHOOK_ID, { notFound: 'No such webhook in the organisation' });
 
 @ApiTag(
   'Webhooks',
@@ -49,11 +51,7 @@ export class WebhooksController {
    * `secret`, this once.
    */
   @Post()
-  @ApiCreatedResponse({
-    description: 'The new webhook, with its signing secret in `secret`',
-    type: CreatedWebhookResponseDto,
-  })
-  @ApiError(400, INVALID_INPUT)
+  @ApiCreates('The new webhook, with its signing secret in `secret`', CreatedWebhookResponseDto)
   @ApiError(409, 'The organisation already has the most webhooks allowed (20)')
   async createWebhook(
     @CurrentUser() caller: AuthenticatedUser,
@@ -70,13 +68,10 @@ export class WebhooksController {
    * @remarks One webhook of the organisation; never its secret.
    */
   @Get(':webhookId')
-  @ApiUuidParam('webhookId', WEBHOOK_ID)
   @ApiOkResponse({ description: 'The webhook', type: WebhookResponseDto })
-  @ApiError(400, INVALID_INPUT)
-  @ApiError(404, NOT_FOUND)
   async getWebhook(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('webhookId', ParseUuidPipe) webhookId: string,
+    @WebhookId() webhookId: string,
   ): Promise<WebhookResponseDto> {
     return toWebhookResponse(await this.webhooks.get(caller.organisationId, webhookId));
   }
@@ -88,14 +83,11 @@ export class WebhooksController {
    * it answered 410 Gone. Fields left out keep their value. The secret does not change.
    */
   @Put(':webhookId')
-  @ApiUuidParam('webhookId', WEBHOOK_ID)
   @ApiOkResponse({ description: 'The updated webhook', type: WebhookResponseDto })
-  @ApiError(400, INVALID_INPUT)
-  @ApiError(404, NOT_FOUND)
   async updateWebhook(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
-    @Param('webhookId', ParseUuidPipe) webhookId: string,
+    @WebhookId() webhookId: string,
     @Body() dto: UpdateWebhookDto,
   ): Promise<WebhookResponseDto> {
     return toWebhookResponse(
@@ -109,14 +101,11 @@ export class WebhooksController {
    * @remarks Answers the deleted webhook; its pending deliveries are dropped.
    */
   @Delete(':webhookId')
-  @ApiUuidParam('webhookId', WEBHOOK_ID)
   @ApiOkResponse({ description: 'The deleted webhook', type: WebhookResponseDto })
-  @ApiError(400, INVALID_INPUT)
-  @ApiError(404, NOT_FOUND)
   async deleteWebhook(
     @CurrentUser() caller: AuthenticatedUser,
     @CurrentActor() actor: EventActor,
-    @Param('webhookId', ParseUuidPipe) webhookId: string,
+    @WebhookId() webhookId: string,
   ): Promise<WebhookResponseDto> {
     return toWebhookResponse(await this.webhooks.delete(caller.organisationId, webhookId, actor));
   }
@@ -128,16 +117,13 @@ export class WebhooksController {
    * and the first 1 KiB of the answer. Kept 30 days after they finish.
    */
   @Get(':webhookId/deliveries')
-  @ApiUuidParam('webhookId', WEBHOOK_ID)
   @ApiOkResponse({
     description: 'A page of deliveries, newest first',
     type: WebhookDeliveryPageDto,
   })
-  @ApiError(400, INVALID_INPUT)
-  @ApiError(404, NOT_FOUND)
   listWebhookDeliveries(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('webhookId', ParseUuidPipe) webhookId: string,
+    @WebhookId() webhookId: string,
     @Query() query: ListDeliveriesQueryDto,
   ): Promise<WebhookDeliveryPageDto> {
     return this.webhooks.listDeliveries(caller.organisationId, webhookId, query);
@@ -151,16 +137,14 @@ export class WebhooksController {
    */
   @Post(':webhookId/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
-  @ApiUuidParam('webhookId', WEBHOOK_ID)
-  @ApiUuidParam('deliveryId', 'Delivery ID')
   @ApiAcceptedResponse({ description: 'The new delivery, queued', type: WebhookDeliveryDto })
   @ApiError(400, INVALID_INPUT)
   @ApiError(404, 'No such webhook in the organisation, or no such delivery of it')
   @ApiError(409, 'The delivery is still pending, or the webhook is disabled')
   redeliverWebhookDelivery(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('webhookId', ParseUuidPipe) webhookId: string,
-    @Param('deliveryId', ParseUuidPipe) deliveryId: string,
+    @UuidParam('webhookId', WEBHOOK_ID) webhookId: string,
+    @UuidParam('deliveryId', 'Delivery ID') deliveryId: string,
   ): Promise<WebhookDeliveryDto> {
     return this.webhooks.redeliver(caller.organisationId, webhookId, deliveryId);
   }
