@@ -31,3 +31,7 @@ export const UuidColumn = (options: ColumnOptionsBesideType = {}) =>
  */
 export const BelongsTo = <T>(target: () => ObjectType<T>) =>
   applyDecorators(ManyToOne(target, { nullable: false, onDelete: 'CASCADE' }), JoinColumn());
+
+/** A SHA-256 or HMAC-SHA256 digest, as its 64 hex characters. */
+export const HexDigestColumn = (options: ColumnOptionsBesideType = {}) =>
+  Column({ type: 'varchar', length: 64, ...options });

@@ -1,5 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../../../database/column-types';
+import { Entity, PrimaryColumn } from 'typeorm';
+import { HexDigestColumn, TimestampColumn } from '../../../database/column-types';
 
 /**
  * What the pepper was on the first start: an HMAC of a fixed label under it, never the pepper.
@@ -10,7 +10,7 @@ export class PepperVerifier {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   name: string;
 
-  @Column({ type: 'varchar', length: 64 })
+  @HexDigestColumn()
   verifier: string;
 
   @TimestampColumn()

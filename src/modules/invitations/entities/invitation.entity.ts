@@ -1,6 +1,11 @@
 import { Column, Entity, Index, Relation } from 'typeorm';
 import { BaseEntity } from '../../../database/base.entity';
-import { BelongsTo, TimestampColumn, UuidColumn } from '../../../database/column-types';
+import {
+  BelongsTo,
+  HexDigestColumn,
+  TimestampColumn,
+  UuidColumn,
+} from '../../../database/column-types';
 import { User } from '../../users/entities/user.entity';
 import { InvitedUserType } from '../invitation-code';
 
@@ -22,7 +27,7 @@ export class Invitation extends BaseEntity {
 
   /** SHA-256 of the code, hex: the code carries 256 random bits, so no pepper or slow hash is needed. */
   @Index('invitations_code_hash_unique', { unique: true })
-  @Column({ type: 'varchar', length: 64 })
+  @HexDigestColumn()
   codeHash: string;
 
   /** The type asked for, given on acceptance (the user is `invited` until then). */

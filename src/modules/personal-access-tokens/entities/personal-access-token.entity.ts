@@ -3,6 +3,7 @@ import { BaseEntity } from '../../../database/base.entity';
 import { TokenExpiry } from '../../../common/tokens/token-expiry';
 import {
   BelongsTo,
+  HexDigestColumn,
   jsonColumnType,
   TimestampColumn,
   UuidColumn,
@@ -39,7 +40,7 @@ export class PersonalAccessToken extends BaseEntity {
 
   /** HMAC-SHA256 of the secret under the server's pepper, hex. The secret itself is never kept. */
   @Index('personal_access_tokens_secret_hash_unique', { unique: true })
-  @Column({ type: 'varchar', length: 64 })
+  @HexDigestColumn()
   secretHash: string;
 
   /** The secret's last four characters: enough to tell tokens apart in a list, useless to an attacker. */

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn, Relation } from 'typeorm';
-import { TimestampColumn } from '../../../database/column-types';
+import { HexDigestColumn, TimestampColumn } from '../../../database/column-types';
 import { PersonalAccessToken } from '../entities/personal-access-token.entity';
 
 /**
@@ -19,15 +19,15 @@ export class IdempotentAnswer {
 
   /** HMAC of the secret the request was made with: a retry presents the same, now replaced. */
   @Index('idempotent_answers_presented_secret_hash_index')
-  @Column({ type: 'varchar', length: 64 })
+  @HexDigestColumn()
   presentedSecretHash: string;
 
   /** SHA-256 of the Idempotency-Key. */
-  @Column({ type: 'varchar', length: 64 })
+  @HexDigestColumn()
   keyHash: string;
 
   /** SHA-256 of the request (method, path, body): the same key for another request is refused. */
-  @Column({ type: 'varchar', length: 64 })
+  @HexDigestColumn()
   requestHash: string;
 
   /** base64url of IV (12 bytes), tag (16 bytes) and the encrypted JSON answer. */
