@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../migration-steps';
 
 export class InitialSchema1795810717659 implements MigrationInterface {
-  name = 'InitialSchema1795810717659';
-
   up = statements(
     `CREATE TABLE "organisations" ("id" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, "name" character varying(100) NOT NULL, CONSTRAINT "PK_7bf54cba378d5b2f1d4c10ef4df" PRIMARY KEY ("id"))`,
     `CREATE TABLE "projects" ("id" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, "organisation_id" uuid NOT NULL, "name" character varying(100) NOT NULL, "key" character varying(64) NOT NULL, "version" character varying(8) NOT NULL DEFAULT 'v1', "protected" boolean NOT NULL DEFAULT false, CONSTRAINT "PK_6271df0a7aed1d6c0691ce6ac50" PRIMARY KEY ("id"))`,

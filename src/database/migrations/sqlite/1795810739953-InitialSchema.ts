@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../migration-steps';
 
 export class InitialSchema1795810739953 implements MigrationInterface {
-  name = 'InitialSchema1795810739953';
-
   up = statements(
     `CREATE TABLE "organisations" ("id" varchar PRIMARY KEY NOT NULL, "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL, "name" varchar(100) NOT NULL)`,
     `CREATE TABLE "projects" ("id" varchar PRIMARY KEY NOT NULL, "created_at" datetime NOT NULL, "updated_at" datetime NOT NULL, "organisation_id" varchar NOT NULL, "name" varchar(100) NOT NULL, "key" varchar(64) NOT NULL, "version" varchar(8) NOT NULL DEFAULT ('v1'), "protected" boolean NOT NULL DEFAULT (0), CONSTRAINT "FK_4b989f84bfb9c853ee4db3cd232" FOREIGN KEY ("organisation_id") REFERENCES "organisations" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`,

@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../../../database/migration-steps';
 
 export class CreateAuditLog1795811130317 implements MigrationInterface {
-  name = 'CreateAuditLog1795811130317';
-
   up = statements(
     `
             CREATE TABLE "audit_log_entries" (

@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../../../database/migration-steps';
 
 export class CreateAuditLog1795811127503 implements MigrationInterface {
-  name = 'CreateAuditLog1795811127503';
-
   up = statements(
     `
             CREATE TABLE "audit_log_entries" (

@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../../../database/migration-steps';
 
 export class CreatePepperVerifiers1796050815124 implements MigrationInterface {
-  name = 'CreatePepperVerifiers1796050815124';
-
   up = statements(`
             CREATE TABLE "pepper_verifiers" (
                 "name" character varying(32) NOT NULL,

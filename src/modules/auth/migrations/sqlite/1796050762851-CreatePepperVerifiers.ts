@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../../../database/migration-steps';
 
 export class CreatePepperVerifiers1796050762851 implements MigrationInterface {
-  name = 'CreatePepperVerifiers1796050762851';
-
   up = statements(`
             CREATE TABLE "pepper_verifiers" (
                 "name" varchar(32) PRIMARY KEY NOT NULL,

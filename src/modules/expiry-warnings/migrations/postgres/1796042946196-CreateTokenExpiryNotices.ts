@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../../../database/migration-steps';
 
 export class CreateTokenExpiryNotices1796042946196 implements MigrationInterface {
-  name = 'CreateTokenExpiryNotices1796042946196';
-
   up = statements(
     `
             CREATE TABLE "token_expiry_notices" (

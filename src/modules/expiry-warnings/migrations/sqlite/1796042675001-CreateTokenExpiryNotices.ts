@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../../../database/migration-steps';
 
 export class CreateTokenExpiryNotices1796042675001 implements MigrationInterface {
-  name = 'CreateTokenExpiryNotices1796042675001';
-
   up = statements(
     `
             CREATE TABLE "token_expiry_notices" (

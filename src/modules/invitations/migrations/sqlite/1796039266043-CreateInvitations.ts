@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../../../database/migration-steps';
 
 export class CreateInvitations1796039266043 implements MigrationInterface {
-  name = 'CreateInvitations1796039266043';
-
   up = statements(
     `
             CREATE TABLE "invitations" (

@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../../../database/migration-steps';
 
 export class TokenSelfRotationAndAllowedIps1796042247974 implements MigrationInterface {
-  name = 'TokenSelfRotationAndAllowedIps1796042247974';
-
   up = statements(
     `
             CREATE TABLE "idempotent_answers" (

@@ -55,8 +55,6 @@ const indexes = [
 ];
 
 export class TokenSelfRotationAndAllowedIps1796042154077 implements MigrationInterface {
-  name = 'TokenSelfRotationAndAllowedIps1796042154077';
-
   up = statements(
     ...rebuildSqliteTable({ create: after, columns, indexes }),
     `

@@ -3,8 +3,6 @@ import { rewriteEmailsCanonically } from '../canonical-emails';
 
 /** Emails are unique after NFC and case folding: existing ones are rewritten in that form. */
 export class CanonicalEmails1795900000000 implements MigrationInterface {
-  name = 'CanonicalEmails1795900000000';
-
   public async up(queryRunner: QueryRunner): Promise<void> {
     await rewriteEmailsCanonically(queryRunner, (index) => `$${index}`);
   }

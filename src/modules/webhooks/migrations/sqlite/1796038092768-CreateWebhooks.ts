@@ -2,8 +2,6 @@ import { MigrationInterface } from 'typeorm';
 import { statements } from '../../../../database/migration-steps';
 
 export class CreateWebhooks1796038092768 implements MigrationInterface {
-  name = 'CreateWebhooks1796038092768';
-
   up = statements(
     `
             CREATE TABLE "webhook_endpoints" (
