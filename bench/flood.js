@@ -2,7 +2,7 @@
 /**
  * The address flood: npm run bench:flood -- [--addresses 150000] [--per-address 1] [--duration 120]
  *                                           [--concurrency 128] [--limit 20]
- *                                           [--node-options=--max-old-space-size=128]
+ *                                           [--node-options='<node's flags; npm start's by default>']
  *
  * Starts the built server (dist/main.js) as production runs it (NODE_ENV=production, the 128 MB
  * heap cap, no proxy trusted) on a fresh SQLite database, creates an admin with the command-line
@@ -32,7 +32,11 @@ const { values: options } = parseArgs({
     duration: { type: 'string', default: '120' },
     concurrency: { type: 'string', default: '128' },
     limit: { type: 'string', default: '20' },
-    'node-options': { type: 'string', default: '--max-old-space-size=128' },
+    // What `npm start` gives node (package.json's start script).
+    'node-options': {
+      type: 'string',
+      default: /^node (.+) dist\/main\.js$/.exec(require('../package.json').scripts.start)[1],
+    },
     help: { type: 'boolean', default: false },
   },
 });

@@ -22,8 +22,11 @@ const ROOT = join(__dirname, '..');
 const generateTokenSecret = (...args) =>
   require(join(ROOT, 'dist', 'common', 'tokens', 'token-secret.js')).generateTokenSecret(...args);
 const PG_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-/** What `npm start` runs with (package.json): the heap stays small without costing throughput. */
-const START_NODE_OPTIONS = '--max-old-space-size=128';
+/** The flags `npm start` gives node (package.json's start script): the server runs as it runs. */
+const START_NODE_FLAGS = /^node (.+) dist\/main\.js$/
+  .exec(require(join(ROOT, 'package.json')).scripts.start)[1]
+  .split(' ');
+const START_NODE_OPTIONS = START_NODE_FLAGS.join(' ');
 
 /** Run in reverse order when the benchmark ends, however it ends. */
 const cleanups = [];
@@ -86,33 +89,32 @@ async function prepareDatabase(kind, work) {
 
 /**
  * Starts dist/main.js; resolves when it serves, with the first admin token it printed (if any).
- * `nodeArgs` go before the script (--cpu-prof, -r), `nodeOptions` into NODE_OPTIONS.
+ * `nodeFlags` (what `npm start` gives node, unless told otherwise) and then `nodeArgs` (--cpu-prof,
+ * -r) go before the script.
  */
-async function startServer(
-  env,
-  work,
-  label,
-  { nodeOptions = START_NODE_OPTIONS, nodeArgs = [] } = {},
-) {
+async function startServer(env, work, label, { nodeFlags = START_NODE_FLAGS, nodeArgs = [] } = {}) {
   const port = await freePort();
   const logFile = join(work, `server-${label}.log`);
   // In production the first admin's token is written to this file, never printed.
   const tokenFile = join(work, `first-admin-token-${label}`);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'main.js')], {
-    cwd: work,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: nodeOptions,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      LOG_FORMAT: 'json',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      FIRST_ADMIN_TOKEN_FILE: tokenFile,
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, ...nodeArgs, join(ROOT, 'dist', 'main.js')],
+    {
+      cwd: work,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        LOG_FORMAT: 'json',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        FIRST_ADMIN_TOKEN_FILE: tokenFile,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const out = createWriteStream(logFile);
   let stdout = '';
   child.stdout.on('data', (chunk) => {

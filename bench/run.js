@@ -2,7 +2,7 @@
 /**
  * The benchmark: npm run bench -- [--db sqlite|postgres] [--tokens 10000] [--connections 50]
  *                                 [--duration 10] [--gateway-rounds 3] [--scale] [--instances 1|2] [--out file.json]
- *                                 [--node-options=--max-old-space-size=128]
+ *                                 [--node-options='<node's flags; npm start's by default>']
  *
  * Starts the built server (dist/main.js) on a database it creates and seeds (a service user with
  * --tokens tokens, all but one inserted in bulk straight into the database), starts a plain
@@ -83,7 +83,7 @@ async function main() {
   log(
     `database: ${KIND}; tokens: ${options.scale ? '1,000 then 1,000,000' : TOKENS}; ${CONNECTIONS} connections, ${DURATION} s a route`,
   );
-  const serverOptions = { nodeOptions: options['node-options'] };
+  const serverOptions = { nodeFlags: options['node-options'].split(' ').filter(Boolean) };
   const servers = [await startServer(database.env, work, 'a', serverOptions)];
   if (INSTANCES === 2) servers.push(await startServer(database.env, work, 'b', serverOptions));
 

@@ -481,8 +481,9 @@ async function main() {
       `${START_NODE_OPTIONS} ${options['variant-node-options']}`,
     ];
     const servers = [];
-    for (const [index, nodeOptions] of variants.entries()) {
-      servers.push(await startServer(database.env, work, `options-${index}`, { nodeOptions }));
+    for (const [index, flags] of variants.entries()) {
+      const nodeFlags = flags.split(' ').filter(Boolean);
+      servers.push(await startServer(database.env, work, `options-${index}`, { nodeFlags }));
     }
     const rows = [];
     for (const [route, path] of Object.entries(routes)) {
