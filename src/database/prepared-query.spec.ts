@@ -72,4 +72,41 @@ describe('PreparedQuery on the TypeORM version installed', () => {
     await expect(update.run([false, 'nobody'])).resolves.toBe(0);
     await expect(dataSource.query('SELECT flag FROM t')).resolves.toEqual([{ flag: 0 }]);
   });
+
+  describe('runBatch on SQLite, whose one connection TypeORM shares', () => {
+    const flags = () => dataSource.query<{ id: string; flag: number }[]>('SELECT id, flag FROM t');
+    const batch = () =>
+      new PreparedQuery<never>(dataSource, 'flags', {
+        postgres: '',
+        sqlite: 'UPDATE t SET flag = ? WHERE id = ?',
+      });
+
+    it('writes every row in one transaction, after a transaction open on the connection ends', async () => {
+      const runner = dataSource.createQueryRunner();
+      await runner.startTransaction();
+      await runner.query(`UPDATE t SET flag = 0 WHERE id = 'a'`);
+      const written = batch().runBatch([
+        [true, 'a'],
+        [true, 'nobody'],
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Rolled back: had the batch joined this transaction, its write would go with it.
+      await runner.rollbackTransaction();
+      await runner.release();
+      await expect(written).resolves.toBe(1);
+      await expect(flags()).resolves.toEqual([{ id: 'a', flag: 1 }]);
+    });
+
+    it('gives up, writing nothing, when a transaction stays open', async () => {
+      const runner = dataSource.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        await expect(batch().runBatch([[false, 'a']])).rejects.toThrow(/stayed open/);
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+      await expect(flags()).resolves.toEqual([{ id: 'a', flag: 1 }]);
+    });
+  });
 });

@@ -107,12 +107,13 @@ export class PreparedQuery<Row> {
     }
     const connection = (this.dataSource.driver as SqliteDriverInternals).databaseConnection!;
     // TypeORM shares this one connection: joining a transaction of its that is open meanwhile
-    // would roll the batch back with it. Wait for it to end (they are short), then write.
-    for (
-      let waited = 0;
-      connection.inTransaction && waited < WAIT_FOR_TRANSACTION_MS;
-      waited += 5
-    ) {
+    // would roll the batch back with it. Wait for it to end (they are short), else give up.
+    for (let waited = 0; connection.inTransaction; waited += 5) {
+      if (waited >= WAIT_FOR_TRANSACTION_MS) {
+        throw new Error(
+          `a transaction stayed open on the connection for ${WAIT_FOR_TRANSACTION_MS} ms`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const statement = this.sqliteStatement();

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DomainEvents } from '../../common/events/domain-event';
 import { DomainEventPublisher } from '../../common/events/domain-event-publisher';
 import { Principal } from './principal';
@@ -13,7 +14,8 @@ const MAX_REMEMBERED_TOKENS = 10_000;
  */
 @Injectable()
 export class IpRefusals {
-  private readonly lastRecorded = new Map<string, number>();
+  /** When each token's refusal was last recorded; least recently used first out, in O(1). */
+  private readonly lastRecorded = new LRUCache<string, number>({ max: MAX_REMEMBERED_TOKENS });
 
   constructor(private readonly publisher: DomainEventPublisher) {}
 
@@ -21,13 +23,6 @@ export class IpRefusals {
     const tokenId = principal.token.id;
     if (now - (this.lastRecorded.get(tokenId) ?? 0) < RECORD_EVERY_MS) {
       return;
-    }
-    if (this.lastRecorded.size >= MAX_REMEMBERED_TOKENS) {
-      for (const [id, at] of this.lastRecorded) {
-        if (now - at >= RECORD_EVERY_MS || this.lastRecorded.size >= MAX_REMEMBERED_TOKENS) {
-          this.lastRecorded.delete(id);
-        }
-      }
     }
     this.lastRecorded.set(tokenId, now);
     void this.publisher

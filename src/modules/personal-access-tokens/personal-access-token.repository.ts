@@ -188,8 +188,11 @@ export class PersonalAccessTokenRepository implements PrincipalSource {
   async recordUses(uses: readonly LastUse[]): Promise<void> {
     const column = this.tokens.metadata.findColumnWithPropertyName('lastUsedAt')!;
     const { driver } = this.tokens.manager.connection;
+    // In one order on every instance: PostgreSQL locks the rows in the batch's order, and two
+    // instances locking the same tokens in different orders deadlock.
+    const ordered = [...uses].sort((a, b) => (a.tokenId < b.tokenId ? -1 : 1));
     await this.lastUses.runBatch(
-      uses.map(({ tokenId, ip, at, unlessAfter }): unknown[] => [
+      ordered.map(({ tokenId, ip, at, unlessAfter }): unknown[] => [
         driver.preparePersistentValue(at, column) as unknown,
         ip,
         tokenId,
