@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { ApiError, INVALID_INPUT } from '../../src/common/openapi/api-error';
 import { EventActor } from '../../src/common/events/domain-event';
 import { ApiTag } from '../../src/common/openapi/api-tag.decorator';
-import { ApiUuidParam } from '../../src/common/openapi/api-uuid-param';
-import { ParseUuidPipe } from '../../src/common/pipes/parse-uuid.pipe';
+import { ApiCreates } from '../../src/common/openapi/api-creates';
+import { UuidParam } from '../../src/common/http/uuid-param.decorator';
 import {
   AdminOnly,
   Authenticated,
@@ -48,12 +48,13 @@ export class AnnouncementsController {
    */
   @Get(':announcementId')
   @Authenticated()
-  @ApiUuidParam('announcementId', 'Announcement ID')
   @ApiOkResponse({ description: 'The announcement', type: AnnouncementDto })
-  @ApiError(404, 'No such announcement in the organisation')
   getAnnouncement(
     @CurrentUser() caller: AuthenticatedUser,
-    @Param('announcementId', ParseUuidPipe) announcementId: string,
+    @UuidParam('announcementId', 'Announcement ID', {
+      notFound: 'No such announcement in the organisation',
+    })
+    announcementId: string,
   ): Promise<AnnouncementDto> {
     return this.announcements.get(caller.organisationId, announcementId);
   }
@@ -66,7 +67,7 @@ export class AnnouncementsController {
    */
   @Post()
   @AdminOnly()
-  @ApiCreatedResponse({ description: 'The announcement published', type: AnnouncementDto })
+  @ApiCreates('The announcement published', AnnouncementDto)
   @ApiError(409, 'The organisation has as many announcements as ANNOUNCEMENTS_PER_ORGANISATION')
   publishAnnouncement(
     @CurrentUser() caller: AuthenticatedUser,

@@ -1,9 +1,10 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Page, pageWindow, toPage } from '../../src/common/dto/pagination.dto';
 import { eventAbout, EventActor } from '../../src/common/events/domain-event';
 import { DomainEventPublisher } from '../../src/common/events/domain-event-publisher';
+import { orNotFound } from '../../src/common/http/not-found';
 import { announcementsConfig, AnnouncementsConfig } from './announcements.config';
 import {
   AnnouncementDto,
@@ -37,10 +38,7 @@ export class AnnouncementsService {
 
   async get(organisationId: string, id: string): Promise<AnnouncementDto> {
     const announcement = await this.announcements.findOneBy({ organisationId, id });
-    if (!announcement) {
-      throw new NotFoundException('Announcement not found');
-    }
-    return toAnnouncementDto(announcement);
+    return toAnnouncementDto(orNotFound(announcement, 'Announcement not found'));
   }
 
   async publish(

@@ -56,7 +56,7 @@ describe('rebuildSqliteTable', () => {
     `CREATE TABLE "parents" ("id" varchar PRIMARY KEY NOT NULL, "name" varchar(20) NOT NULL)`,
     nameIndex,
     `CREATE TABLE "children" ("id" varchar PRIMARY KEY NOT NULL, "parent_id" varchar NOT NULL, "elder_id" varchar, CONSTRAINT "FK_children_parent" FOREIGN KEY ("parent_id") REFERENCES "parents" ("id") ON DELETE CASCADE, CONSTRAINT "FK_children_elder" FOREIGN KEY ("elder_id") REFERENCES "children" ("id") ON DELETE CASCADE)`,
-    `CREATE TABLE "grandchildren" ("id" varchar PRIMARY KEY NOT NULL, "child_id" varchar NOT NULL, CONSTRAINT "FK_grandchildren_child" FOREIGN KEY ("child_id") REFERENCES "children" ("id") ON DELETE CASCADE)`,
+    `CREATE TABLE "grandchildren" ("id" varchar PRIMARY KEY NOT NULL, "child_id" varchar NOT NULL, CONSTRAINT "FK_grandchildren_child" FOREIGN KEY ("child_id") REFERENCES "children" ("id"))`,
     `CREATE TABLE "notes" ("id" varchar PRIMARY KEY NOT NULL, "parent_id" varchar NOT NULL, CONSTRAINT "FK_notes_parent" FOREIGN KEY ("parent_id") REFERENCES "parents" ("id"))`,
     `CREATE TABLE "links" ("id" varchar PRIMARY KEY NOT NULL, "parent_id" varchar, CONSTRAINT "FK_links_parent" FOREIGN KEY ("parent_id") REFERENCES "parents" ("id") ON DELETE SET NULL)`,
     `CREATE TABLE "others" ("id" varchar PRIMARY KEY NOT NULL)`,

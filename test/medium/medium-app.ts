@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { Principal, PrincipalResolver } from '../../src/modules/auth';
 import { ProvisioningService } from '../../src/modules/provisioning/provisioning.service';
@@ -26,4 +27,17 @@ export async function newOwner(app: INestApplication): Promise<Principal & { sec
     throw new Error('A token just issued does not authenticate');
   }
   return { ...principal, secret: issued.token };
+}
+
+/** Runs SQL written with `?` placeholders on the app's database, either kind. */
+export function sql<T = Record<string, unknown>>(
+  app: INestApplication,
+  text: string,
+  parameters: unknown[] = [],
+): Promise<T[]> {
+  const dataSource = app.get(DataSource);
+  let index = 0;
+  const native =
+    dataSource.options.type === 'postgres' ? text.replace(/\?/g, () => `$${++index}`) : text;
+  return dataSource.query(native, parameters);
 }

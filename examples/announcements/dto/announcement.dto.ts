@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { PageDto, PaginationQueryDto } from '../../../src/common/dto/pagination.dto';
+import { ApiTimestampProperty, ApiUuidProperty } from '../../../src/common/openapi/api-properties';
 
 export class PublishAnnouncementDto {
   /** A short headline, 1 to 100 characters */
@@ -19,7 +20,7 @@ export class PublishAnnouncementDto {
 /** An announcement as everyone in the organisation reads it. */
 export class AnnouncementDto {
   /** Unique identifier of the announcement */
-  @ApiProperty({ format: 'uuid' })
+  @ApiUuidProperty()
   id: string;
 
   /** The headline */
@@ -31,11 +32,11 @@ export class AnnouncementDto {
   body: string;
 
   /** The admin who published it */
-  @ApiProperty({ format: 'uuid' })
+  @ApiUuidProperty()
   authorId: string;
 
   /** When it was published (ISO 8601, UTC) */
-  @ApiProperty({ example: '2026-11-27T20:00:00.000Z' })
+  @ApiTimestampProperty()
   createdAt: string;
 }
 

@@ -3,9 +3,8 @@ import { ApiParam } from '@nestjs/swagger';
 import { ApiError, INVALID_INPUT } from './api-error';
 
 /**
- * Documents a path parameter that ParseUuidPipe validates: a required string in uuid format. Put
- * it on the class when every route of the controller has the parameter, else on the method.
- * With `notFound`, the route acts on the one thing the parameter names: it also documents the 400
+ * Documents a path parameter that ParseUuidPipe validates: a required string in uuid format. Used
+ * through UuidParam, which declares the argument and its documentation at once. With `notFound`, the route acts on the one thing the parameter names: it also documents the 400
  * a malformed id gets and the 404 (`notFound` words it) when there is no such thing.
  */
 export const ApiUuidParam = (

@@ -54,11 +54,17 @@ describe('RepeatingTask', () => {
     task.startInServer(server);
     await jest.advanceTimersByTimeAsync(7000);
     expect(most).toBe(1);
-    const stopping = task.stop();
-    expect(task.stopping).toBe(true);
+    expect(active).toBe(1);
     const before = finished;
+    let stopped = false;
+    const stopping = task.stop().then(() => (stopped = true));
+    expect(task.stopping).toBe(true);
+    // The run in flight has not finished: stop() must not have resolved yet.
+    await jest.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(false);
     await jest.advanceTimersByTimeAsync(3000);
     await stopping;
+    expect(stopped).toBe(true);
     expect(finished).toBe(before + 1);
   });
 

@@ -1,6 +1,7 @@
 import { UserStatus, UserType } from '../../../common/users/user-types';
-import { grantMask, Permission } from '../permissions';
+import { Permission } from '../permissions';
 import { Principal } from '../principal';
+import { effectiveMask } from '../user-type-ceilings';
 
 export interface PrincipalOptions {
   userId?: string;
@@ -42,7 +43,8 @@ export function buildPrincipal({
     token: {
       id: tokenId,
       permissions,
-      permissionMask: grantMask(permissions),
+      // As the resolver computes it: granted, capped by what the user's type allows.
+      permissionMask: effectiveMask(permissions, type),
       allProjects,
       projectIds: new Set(projectIds),
       expiresAt: null,

@@ -7,5 +7,5 @@ export class IndexTokenExpiry1796043500000 implements MigrationInterface {
             CREATE INDEX "personal_access_tokens_expires_at_index" ON "personal_access_tokens" ("expires_at")
         `);
 
-  down = statements(`DROP INDEX "public"."personal_access_tokens_expires_at_index"`);
+  down = statements(`DROP INDEX "personal_access_tokens_expires_at_index"`);
 }
